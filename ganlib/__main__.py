@@ -1,0 +1,7 @@
+"""``python -m ganlib``."""
+
+import sys
+
+from ganlib.cli import main
+
+sys.exit(main())

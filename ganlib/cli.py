@@ -1,0 +1,70 @@
+"""Command line: ``python -m ganlib --help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+from ganlib.checkpoint import save_checkpoint
+from ganlib.configs import CONFIGS, build
+from ganlib.train import Trainer
+
+
+def _train(args: argparse.Namespace) -> int:
+    overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch, "device": args.device,
+                                   "checkpoint_path": args.checkpoint, "checkpoint_every": args.checkpoint_every,
+                                   "progress": not args.quiet}.items() if v is not None}
+    G, D, data, config = build(args.config, seed=args.seed, **overrides)
+    trainer = Trainer(G, D, data, config)
+    if args.checkpoint and Path(args.checkpoint).exists() and not args.fresh:
+        trainer.resume(args.checkpoint)
+        print(f"resumed from {args.checkpoint} at step {trainer.step}")
+    trainer.fit()
+    h = trainer.history
+    print(f"config={args.config} steps={trainer.step} device={trainer.device} "
+          f"d_loss={h['d_loss'][-1]:.4f} g_loss={h['g_loss'][-1]:.4f}")
+    if args.export_generator:
+        weights = {k: v.detach().cpu().clone() for k, v in trainer.G.state_dict().items()}
+        if args.half:
+            weights = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
+        save_checkpoint({"format": "ganlib-generator-v1", "config": args.config, "steps": trainer.step,
+                         "seed": args.seed, "G": weights}, args.export_generator)
+        print(f"generator weights written to {args.export_generator}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ganlib", description="ganlib: the GAN theory book's library")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a named configuration (see: train --help)",
+                       description="Train a named configuration: " +
+                       "; ".join(f"{k}: {v.description}" for k, v in CONFIGS.items()))
+    t.add_argument("config", choices=sorted(CONFIGS))
+    t.add_argument("--steps", type=int, help="generator updates (default: the configuration's)")
+    t.add_argument("--batch", type=int, help="batch size (default: the configuration's)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", help="cpu, cuda or mps (default: the best available)")
+    t.add_argument("--checkpoint", help="resumable checkpoint path: resumed from if it exists, written at the end")
+    t.add_argument("--checkpoint-every", type=int, help="also write the checkpoint every this many steps")
+    t.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint and start over")
+    t.add_argument("--export-generator", help="write the generator's weights alone to this path")
+    t.add_argument("--half", action="store_true", help="store exported weights in float16 (half the size)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.set_defaults(func=_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # bad input: a clear message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

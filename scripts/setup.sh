@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install ganlib, the book toolchain and the test tools.
+# Uses the active virtual environment if there is one, Colab's Python on Colab, else ./.venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${VIRTUAL_ENV:-}" ] || [ -n "${COLAB_RELEASE_TAG:-}" ]; then
+  PY=python3
+else
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  PY=.venv/bin/python
+fi
+pip_install() {  # quiet, minus the warnings this machine's pip configuration prints for every package
+  "$PY" -m pip install -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+# The CPU wheel of torch; never an unpinned torch, which would pull the CUDA build.
+if ! "$PY" -c "import torch" 2>/dev/null; then
+  pip_install torch==2.13.0
+fi
+pip_install -r requirements.txt
+pip_install -e .
+"$PY" -m ipykernel install --sys-prefix --name python3 >/dev/null
+echo "setup: $("$PY" -c 'import sys, torch, ganlib; print(sys.executable, "torch", torch.__version__, "ganlib", ganlib.__version__)')"
