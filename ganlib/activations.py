@@ -1,4 +1,4 @@
-r"""Activation functions and their closed-form derivatives (chapter 1, section 1.1 of the essay).
+r"""Activation functions and closed-form derivatives (chapter 1, ``prop-activation-derivatives``; essay 1.1).
 
 The hand-written backward pass of :mod:`ganlib.backprop` needs :math:`g'` as a formula, not from autograd:
 

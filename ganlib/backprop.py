@@ -1,4 +1,4 @@
-r"""Back-propagation written out by hand for a dense network (chapter 1, the back-propagation proposition).
+r"""Back-propagation written out by hand for a dense network (chapter 1, proposition ``prop-backprop``).
 
 Conventions (rows are samples, as in ``torch.nn.Linear``). Layer :math:`l = 1, \dots, L` has weights
 :math:`W^{(l)}` of shape (d_l, d_{l-1}) and bias :math:`b^{(l)}` of shape (d_l,). For a batch

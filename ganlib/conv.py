@@ -1,4 +1,7 @@
-r"""Convolution, pooling and transposed convolution written out directly, with their size arithmetic (chapter 1).
+r"""Convolution, pooling and transposed convolution written out directly, with their size arithmetic.
+
+Chapter 1: ``def-conv-layer``, ``prop-conv-size``, ``prop-conv-subspace``, ``def-pooling``,
+``def-conv-transpose``, ``prop-conv-transpose-size`` and ``prop-conv-transpose-adjoint``; essay section 1.2.
 
 Index conventions (0-based, as in the essay's section 1.2 formula and in torch). A 2-D convolution layer with
 C_in input channels, C_out kernels :math:`K^{(k)}` of size :math:`k_h \times k_w`, stride s and zero padding p maps

@@ -1,4 +1,4 @@
-"""Layer-by-layer output shapes and parameter counts of a network, read off with forward hooks (chapter 1).
+"""Layer-by-layer output shapes and parameter counts, via forward hooks (chapter 1, ``prop-dcgan-parameters``).
 
 Only leaf modules (those without children) are listed, in the order they run; reshapes done inside
 ``forward`` (such as the generator's ``view`` to (B, 128, 7, 7)) are not modules and show up as the next
