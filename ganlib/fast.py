@@ -10,6 +10,10 @@ the losses agree with the plain path to float rounding:
   plain path computes and then throws away (``zero_grad`` before the next D step). This is exact. Models
   with 2-D convolutions, and image data, are also stored ``channels_last`` (NHWC), where oneDNN's
   convolutions, above all the one-channel ones, are faster; this changes the order of float sums only.
+  For the DCGAN discriminator, the D step sends real and fake through D as one batch of 2m whose batch
+  norms normalise each half on its own (the same statistics and running-average updates as two passes),
+  and the final flatten is done in channels_last order (:func:`discriminator_forward`). Dense (MLP)
+  models get only the frozen-D change, so their training is bit-for-bit the plain path's.
 - ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
   real batch and draws its latents into fixed buffers, then replays one CUDA graph holding the whole
   D step(s) + G step, Adam updates included (``capturable=True``). No host synchronisation per step: the
@@ -56,6 +60,80 @@ def prepare_models(trainer: "Trainer") -> None:
         trainer.data = trainer.data.contiguous(memory_format=cl)
 
 
+class _SplitBatchNorm:
+    """Context manager: every BatchNorm of ``module`` normalises the two halves of its batch separately.
+
+    Inside it, ``D(cat([real, fake]))`` computes exactly ``cat([D(real), D(fake)])`` for a net whose only
+    cross-sample layers are batch norms: each half gets its own batch statistics, and the running
+    statistics are updated with the real half first, then the fake half, as two separate calls would.
+    """
+
+    def __init__(self, module: nn.Module) -> None:
+        self.norms = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
+    def __enter__(self) -> None:
+        for bn in self.norms:
+            bn.forward = _split_forward(bn)  # instance attribute shadows the class's forward
+
+    def __exit__(self, *exc: object) -> None:
+        for bn in self.norms:
+            del bn.forward
+
+
+def _split_forward(bn: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+    plain = type(bn).forward
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        first, second = x.chunk(2)
+        return torch.cat([plain(bn, first), plain(bn, second)])
+
+    return forward
+
+
+# layers that act on each sample separately (batch norm aside, which _SplitBatchNorm handles)
+_PER_SAMPLE = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.ELU,
+               nn.GELU, nn.SiLU, nn.Softplus, nn.Identity, nn.Flatten, nn.Sequential,
+               nn.modules.batchnorm._BatchNorm)
+
+
+def can_pair(D: nn.Module) -> bool:
+    """True if real and fake batches go through D as one batch: the DCGAN discriminator, per-sample layers.
+
+    Not dense nets: a matrix product over 2m rows rounds differently from two over m, and the toy
+    chapters' MLP runs stay bit-for-bit those of the plain path.
+    """
+    from ganlib.models import DCGANDiscriminator
+    return type(D) is DCGANDiscriminator and \
+        all(isinstance(m, _PER_SAMPLE) for m in D.modules() if m is not D)
+
+
+def discriminator_forward(D: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+    r"""D's forward, with the DCGAN discriminator's flatten done in channels_last order.
+
+    ``DCGANDiscriminator`` flattens its (B, C, 7, 7) features in (C, H, W) order for its last linear layer;
+    on channels_last features that costs a layout copy forward and backward, and the gradient then reaches the
+    convolutions in the wrong layout. Here the features are flattened in (H, W, C) order, a free view, and the
+    linear weights are permuted to match: :math:`\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
+    """
+    from ganlib.models import DCGANDiscriminator
+    if type(D) is not DCGANDiscriminator or not D.classify.weight.is_contiguous():
+        return D
+    lin = D.classify
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            return D(x)  # the module's own shape check and message
+        h = D.features(x)  # (B, 2*ndf, 7, 7)
+        if not h.is_contiguous(memory_format=torch.channels_last):
+            return lin(h.flatten(1)).squeeze(1)
+        b, c, hh, ww = h.shape
+        h = h.permute(0, 2, 3, 1).reshape(b, hh * ww * c)  # (B, 7*7*2*ndf), a view of NHWC memory
+        w = lin.weight.view(1, c, hh, ww).permute(0, 2, 3, 1).reshape(1, hh * ww * c)  # same order
+        return torch.nn.functional.linear(h, w, lin.bias).squeeze(1)  # (B,)
+
+    return forward
+
+
 class _FrozenD:
     """Context manager: D's trainable parameters do not require grad inside (the G step)."""
 
@@ -72,7 +150,7 @@ class _FrozenD:
 
 
 def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tensor, torch.Tensor]],
-                     draw_g: Callable[[], torch.Tensor]) -> dict[str, torch.Tensor]:
+                     draw_g: Callable[[], torch.Tensor], pair: bool = False) -> dict[str, torch.Tensor]:
     r"""One iteration of Algorithm 1: k D steps on ``draw(i) = (real, z)``, then one G step.
 
     The G step reuses the last fake batch if ``config.reuse_fake``, else it generates from ``draw_g()``.
@@ -81,12 +159,17 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
     """
     cfg = trainer.config
     k = cfg.d_steps
+    D = discriminator_forward(trainer.D)
     for i in range(k):
         real, z = draw(i)
         keep = cfg.reuse_fake and i == k - 1
         with torch.set_grad_enabled(keep):
             fake = trainer.G(z)
-        real_out, fake_out = trainer.D(real), trainer.D(fake.detach())
+        if pair and real.shape == fake.shape:  # one pass through D, batch statistics per half
+            with _SplitBatchNorm(trainer.D):
+                real_out, fake_out = D(torch.cat([real, fake.detach()])).chunk(2)
+        else:
+            real_out, fake_out = D(real), D(fake.detach())
         if cfg.d_loss == "gan":
             d_loss = trainer.d_loss_fn(real_out, fake_out, cfg.real_label)
         else:
@@ -100,7 +183,7 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
     if not cfg.reuse_fake:
         fake = trainer.G(draw_g())
     with _FrozenD(trainer.D):
-        g_loss = trainer.g_loss_fn(trainer.D(fake))
+        g_loss = trainer.g_loss_fn(D(fake))
         trainer.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
     trainer.opt_g.step()
@@ -117,6 +200,7 @@ class EagerStep:
 
     def __init__(self, trainer: "Trainer") -> None:
         self.trainer = trainer
+        self.pair = can_pair(trainer.D)
 
     def __call__(self) -> dict[str, torch.Tensor]:
         t = self.trainer
@@ -125,7 +209,7 @@ class EagerStep:
             real = t.real_batch()
             return real, t.latent(real.shape[0])
 
-        return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size))
+        return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair)
 
 
 class CudaGraphStep:
@@ -143,6 +227,7 @@ class CudaGraphStep:
         if trainer.device.type != "cuda" or not torch.cuda.is_available():
             raise ValueError("the cuda-graph path needs a CUDA device; use the eager path")
         self.trainer, self.warmup = trainer, warmup
+        self.pair = can_pair(trainer.D)
         cfg, dev = trainer.config, trainer.device
         m, k = cfg.batch_size, cfg.d_steps
         shape = tuple(trainer.data.shape[1:])
@@ -177,7 +262,7 @@ class CudaGraphStep:
             self.z_g.normal_(generator=t.z_rng)
 
     def _eager(self) -> dict[str, torch.Tensor]:
-        return step_from_inputs(self.trainer, lambda i: (self.reals[i], self.zs[i]), lambda: self.z_g)
+        return step_from_inputs(self.trainer, lambda i: (self.reals[i], self.zs[i]), lambda: self.z_g, self.pair)
 
     def _capture(self) -> None:
         t = self.trainer

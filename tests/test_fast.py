@@ -55,6 +55,9 @@ def test_dcgan_fast_matches_plain(kw: dict) -> None:
     # differences show up in the weights at the scale of lr (2e-4), not of the float epsilon
     for a, b in zip(quick.G.parameters(), plain.G.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=10 * quick.config.lr_g)
+    assert quick._fast_step.pair  # real and fake went through D as one batch, with split batch norms
+    for a, b in zip(quick.D.buffers(), plain.D.buffers()):  # running statistics updated as by two passes
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
     # both paths drew the same random numbers in the same order
     assert torch.equal(quick.z_rng.get_state(), plain.z_rng.get_state())
     assert torch.equal(quick.data_rng.get_state(), plain.data_rng.get_state())
