@@ -56,8 +56,8 @@ def test_dcgan_fast_matches_plain(kw: dict) -> None:
     for a, b in zip(quick.G.parameters(), plain.G.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=10 * quick.config.lr_g)
     assert quick._fast_step.pair  # real and fake went through D as one batch, with split batch norms
-    for a, b in zip(quick.D.buffers(), plain.D.buffers()):  # running statistics updated as by two passes
-        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    for a, b in zip(quick.D.buffers(), plain.D.buffers()):  # running statistics (depend on the weights)
+        torch.testing.assert_close(a.float(), b.float(), rtol=0, atol=10 * quick.config.lr_d)
     # both paths drew the same random numbers in the same order
     assert torch.equal(quick.z_rng.get_state(), plain.z_rng.get_state())
     assert torch.equal(quick.data_rng.get_state(), plain.data_rng.get_state())
@@ -89,6 +89,31 @@ def test_fast_resume_matches_uninterrupted(tmp_path) -> None:
     assert all(p.requires_grad for p in resumed.D.parameters())
     torch.testing.assert_close(torch.tensor(plain.history["g_loss"]), torch.tensor(full.history["g_loss"]),
                                rtol=1e-4, atol=1e-5)
+
+
+def test_paired_discriminator_pass_equals_two_passes() -> None:
+    """D(cat[real, fake]) with split batch norms == D(real), D(fake): outputs, gradients, running statistics."""
+    import copy
+    _, D1 = _dcgan(2)
+    D2 = copy.deepcopy(D1)
+    real, fake = IMAGES[:16], torch.tanh(torch.randn(16, 1, 28, 28))
+    out1 = torch.cat([D1(real), D1(fake)])
+    with fast._SplitBatchNorm(D2):
+        out2 = fast.discriminator_forward(D2)(torch.cat([real, fake]))
+    out2b = D2(real[:4])  # the patch is gone after the block: plain batch norm again
+    torch.testing.assert_close(out2, out1, rtol=1e-5, atol=1e-6)
+    (out1 ** 2).sum().backward(), (out2 ** 2).sum().backward()
+    for a, b in zip(D2.parameters(), D1.parameters()):
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-4, atol=2e-5)  # sums that cancel
+    D1(real[:4])
+    for a, b in zip(D2.buffers(), D1.buffers()):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+    assert out2b.shape == (4,)
+    # the other order of the halves updates the running mean differently: the check above can fail
+    D3 = copy.deepcopy(D1)
+    D1(real), D1(fake)
+    D3(fake), D3(real)
+    assert not torch.allclose(D1.features[3].running_mean, D3.features[3].running_mean, rtol=1e-5, atol=1e-7)
 
 
 def test_choose_path_falls_back() -> None:
