@@ -255,7 +255,7 @@ class CudaGraphStep:
             if self._perm_src is not t._perm:  # once per epoch (or after a resume)
                 self._perm_dev = t._perm.pin_memory().to(t.device, non_blocking=True)
                 self._perm_src = t._perm
-            torch.index_select(t.data, 0, self._perm_dev[t._pos:t._pos + m], out=real)
+            real.copy_(t.data[self._perm_dev[t._pos:t._pos + m]])  # gather on the GPU, no host sync
             t._pos += m
             z.normal_(generator=t.z_rng)  # same stream as torch.randn(m, nz, generator=z_rng)
         if self.z_g is not None:
