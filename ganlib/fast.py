@@ -13,7 +13,10 @@ the losses agree with the plain path to float rounding:
   For the DCGAN discriminator, the D step sends real and fake through D as one batch of 2m whose batch
   norms normalise each half on its own (the same statistics and running-average updates as two passes),
   and the final flatten is done in channels_last order (:func:`discriminator_forward`). Dense (MLP)
-  models get only the frozen-D change, so their training is bit-for-bit the plain path's.
+  models get only the frozen-D change, so their training is bit-for-bit the plain path's. On the CPU, the
+  convolutions with a single channel on one side (the image side of the DCGAN nets) run as unfold + matrix
+  product or matrix product + fold (:func:`conv_one_in`, :func:`conv_transpose_one_out`), a few times
+  cheaper than oneDNN's kernels for them.
 - ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
   real batch and draws its latents into fixed buffers, then replays one CUDA graph holding the whole
   D step(s) + G step, Adam updates included (``capturable=True``). No host synchronisation per step: the
@@ -24,6 +27,7 @@ On MPS, or with ``fast=False``, the trainer uses the plain step. :func:`choose_p
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from typing import TYPE_CHECKING, Callable
 
@@ -134,6 +138,76 @@ def discriminator_forward(D: nn.Module) -> Callable[[torch.Tensor], torch.Tensor
     return forward
 
 
+def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def conv_one_in(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+    r"""A convolution with one input channel as one matrix product: (B, 1, H, W) -> channels_last (B, C, H', W').
+
+    :math:`y_{b,c,l} = b_c + \sum_k W_{c,k}\,\mathrm{unfold}(x)_{b,k,l}`, k over the kernel's taps, l over
+    output positions; the product is laid out (B*L, C), which is the channels_last layout of y.
+    """
+    kh, kw = conv.kernel_size
+    cols = nn.functional.unfold(x, conv.kernel_size, padding=conv.padding, stride=conv.stride)  # (B, kh*kw, L)
+    b, _, h, w = x.shape
+    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
+    ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+    rows = cols.transpose(1, 2).reshape(b * ho * wo, kh * kw)  # (B*L, kh*kw)
+    weight = conv.weight.reshape(conv.out_channels, kh * kw)  # (C, kh*kw)
+    y = torch.addmm(conv.bias, rows, weight.t()) if conv.bias is not None else rows @ weight.t()  # (B*L, C)
+    y = y.view(b, ho, wo, conv.out_channels).permute(0, 3, 1, 2)  # (B, C, H', W'), channels_last
+    # a fresh tensor, not a view: an in-place activation on a view would cost a full copy in the backward pass
+    return y.clone(memory_format=torch.channels_last)
+
+
+def conv_transpose_one_out(x: torch.Tensor, conv: nn.ConvTranspose2d) -> torch.Tensor:
+    r"""A transposed convolution with one output channel as a matrix product and a fold: (B, C, H, W) -> (B, 1, H', W').
+
+    The transposed convolution is the adjoint of ``unfold``: column l of the taps is
+    :math:`\sum_c x_{b,c,l} W_{c,k}`, and ``fold`` adds the overlapping taps into the image.
+    """
+    kh, kw = conv.kernel_size
+    b, c, h, w = x.shape
+    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
+    ho, wo = (h - 1) * sh - 2 * ph + kh, (w - 1) * sw - 2 * pw + kw
+    rows = x.permute(0, 2, 3, 1).reshape(b * h * w, c)  # (B*L, C), a view for channels_last x
+    taps = (rows @ conv.weight.reshape(c, kh * kw)).view(b, h * w, kh * kw).transpose(1, 2)  # (B, kh*kw, L)
+    y = nn.functional.fold(taps, (ho, wo), conv.kernel_size, padding=conv.padding, stride=conv.stride)
+    return y if conv.bias is None else y + conv.bias.view(1, 1, 1, 1)  # (B, 1, H', W')
+
+
+def _one_channel(m: nn.Module) -> bool:
+    """Convolutions that :func:`conv_one_in` / :func:`conv_transpose_one_out` compute exactly."""
+    if isinstance(m, nn.Conv2d):
+        return (m.in_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
+                and m.padding_mode == "zeros" and not isinstance(m.padding, str))
+    if isinstance(m, nn.ConvTranspose2d):
+        return (m.out_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
+                and _pair(m.output_padding) == (0, 0) and m.padding_mode == "zeros")
+    return False
+
+
+class _OneChannelConvs:
+    """Context manager: the one-channel (transposed) convolutions of the given modules run as matrix products.
+
+    oneDNN's convolutions are slow when one side has a single channel (the image side of the DCGAN nets);
+    written as unfold + GEMM (or GEMM + fold) they cost a few times less on the CPU.
+    """
+
+    def __init__(self, *modules: nn.Module) -> None:
+        self.convs = [m for mod in modules for m in mod.modules() if _one_channel(m)]
+
+    def __enter__(self) -> None:
+        for m in self.convs:
+            fn = conv_one_in if isinstance(m, nn.Conv2d) else conv_transpose_one_out
+            m.forward = (lambda f, mod: (lambda x: f(x, mod) if x.ndim == 4 else type(mod).forward(mod, x)))(fn, m)
+
+    def __exit__(self, *exc: object) -> None:
+        for m in self.convs:
+            del m.forward
+
+
 class _FrozenD:
     """Context manager: D's trainable parameters do not require grad inside (the G step)."""
 
@@ -201,6 +275,9 @@ class EagerStep:
     def __init__(self, trainer: "Trainer") -> None:
         self.trainer = trainer
         self.pair = can_pair(trainer.D)
+        # cuDNN handles one-channel convolutions well; oneDNN does not
+        self.one_channel = _OneChannelConvs(trainer.G, trainer.D) if trainer.device.type == "cpu" else \
+            contextlib.nullcontext()
 
     def __call__(self) -> dict[str, torch.Tensor]:
         t = self.trainer
@@ -209,7 +286,8 @@ class EagerStep:
             real = t.real_batch()
             return real, t.latent(real.shape[0])
 
-        return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair)
+        with self.one_channel:
+            return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair)
 
 
 class CudaGraphStep:
