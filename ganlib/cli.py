@@ -36,6 +36,19 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from ganlib.bench import bench
+
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    rate, b = bench(args.model, args.steps, args.batch, args.device, not args.plain, args.warmup, args.log_every)
+    t = b.trainer
+    print(f"model={args.model} batch={args.batch} device={t.device} path={t.path} threads={torch.get_num_threads()} "
+          f"steps={args.steps} warmup={args.warmup} d_loss={t.history['d_loss'][-1]:.4f}")
+    print(f"steps_per_s={rate:.4f}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ganlib", description="ganlib: the GAN theory book's library")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,6 +67,18 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--half", action="store_true", help="store exported weights in float16 (half the size)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=_train)
+    b = sub.add_parser("bench", help="time ganlib's trainer (see: bench --help)",
+                       description="Time ganlib's trainer on the DCGAN example's step (batch, Adam, BCE, "
+                                   "non-saturating G loss, fake batch reused); prints steps_per_s=... last.")
+    b.add_argument("--model", choices=["dcgan"], default="dcgan")
+    b.add_argument("--steps", type=int, default=50, help="timed steps")
+    b.add_argument("--batch", type=int, default=64)
+    b.add_argument("--device", help="cpu or cuda (default: the best available)")
+    b.add_argument("--warmup", type=int, default=5, help="untimed steps first (CUDA graph capture happens there)")
+    b.add_argument("--log-every", type=int, default=50, help="record the history every this many steps")
+    b.add_argument("--threads", type=int, help="torch CPU threads (default: torch's)")
+    b.add_argument("--plain", action="store_true", help="time the plain reference step (fast=False)")
+    b.set_defaults(func=_bench)
     return parser
 
 

@@ -4,6 +4,10 @@ Each discriminator step draws m real and m latent samples and descends :math:`-V
 discriminator loss of ``ganlib.losses``); the generator step draws fresh latents and descends the chosen
 generator objective. With ``reuse_fake=True`` the generator step reuses the last discriminator step's
 fake batch instead, as the PyTorch DCGAN example does.
+
+With ``fast=True`` (the default) the trainer runs the same step through ``ganlib.fast`` where it can: on
+the CPU without the discriminator's discarded weight gradients and with convolutional nets channels_last,
+on CUDA as one replayed CUDA graph; the plain step below is the reference and the fallback (MPS).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from torch import nn
 from tqdm import tqdm
 
 from ganlib.checkpoint import load_checkpoint, save_checkpoint
+from ganlib import fast as fastpath
 from ganlib.device import make_generator, pick_device
 from ganlib.losses import gradient_penalty, get_losses
 
@@ -57,6 +62,7 @@ class TrainConfig:
     checkpoint_every: int = 0  # 0: only at the end, if checkpoint_path is set
     checkpoint_path: str | None = None
     device: str | None = None  # None: CUDA, then MPS, then CPU
+    fast: bool = True  # same step, less work (ganlib.fast); False: always the plain reference step
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "d_steps", "log_every", "checkpoint_every", "seed"):
@@ -74,6 +80,8 @@ class TrainConfig:
             raise ValueError(f"gp_weight must be >= 0, got {self.gp_weight}")
         if self.real_label != 1.0 and self.d_loss != "gan":
             raise ValueError("real_label (label smoothing) applies to d_loss='gan' only")
+        if not isinstance(self.fast, bool):
+            raise ValueError(f"fast must be True or False, got {self.fast!r}")
         get_losses(self.d_loss, self.g_loss)  # raises on unknown names
 
 
@@ -83,6 +91,7 @@ class Trainer:
     ``data`` is either a tensor of real samples (N, ...), read without replacement in a fresh
     random order each epoch (the last incomplete batch of an epoch is dropped), or a ``Sampler``
     drawn from afresh at every step. The models and the data move to the chosen device.
+    ``path`` says which step runs: "plain", "eager" or "cuda-graph" (``ganlib.fast.choose_path``).
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, data: torch.Tensor | Sampler,
@@ -102,6 +111,10 @@ class Trainer:
             self.data, self.sampler = None, data
         else:
             raise ValueError(f"data must be a tensor of samples or have a sample(n, seed) method, got {type(data)}")
+        self.path = fastpath.choose_path(self.device, config.fast, self.data is not None, config.gp_weight)
+        if self.path != "plain":
+            fastpath.prepare_models(self)  # channels_last for conv nets (and image data)
+        self._fast_step: Any = None  # built at the first step, rebuilt after load_state_dict
         self.d_loss_fn, self.g_loss_fn = get_losses(config.d_loss, config.g_loss)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=config.betas)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=config.betas)
@@ -158,7 +171,16 @@ class Trainer:
         return loss.detach()
 
     def train_step(self) -> dict[str, torch.Tensor]:
-        """k discriminator steps, then one generator step; returns the step's statistics as tensors."""
+        """k discriminator steps, then one generator step; returns the step's statistics as tensors.
+
+        On the cuda-graph path the returned tensors are the graph's outputs, overwritten by the next step.
+        """
+        if self.path != "plain":
+            if self._fast_step is None:
+                self._fast_step = fastpath.make_step(self, self.path)
+            stats = self._fast_step()
+            self.step += 1
+            return stats
         k = self.config.d_steps
         for i in range(k):
             d_loss, real_out, fake_out, fake = self.d_step(keep_fake=self.config.reuse_fake and i == k - 1)
@@ -205,7 +227,8 @@ class Trainer:
         """Everything needed to continue exactly where this run is: weights, optimisers, RNGs, data order."""
         return {"format": CHECKPOINT_FORMAT, "step": self.step, "config": dataclasses.asdict(self.config),
                 "G": self.G.state_dict(), "D": self.D.state_dict(),
-                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+                "opt_g": fastpath.portable_optimizer_state(self.opt_g),
+                "opt_d": fastpath.portable_optimizer_state(self.opt_d),
                 "z_rng": self.z_rng.get_state(), "data_rng": self.data_rng.get_state(),
                 "perm": self._perm, "pos": self._pos, "history": self.history}
 
@@ -223,6 +246,7 @@ class Trainer:
         self._perm, self._pos = state["perm"].cpu(), int(state["pos"])
         self.step = int(state["step"])
         self.history = {k: list(v) for k, v in state["history"].items()}
+        self._fast_step = None  # a CUDA graph captured the old optimiser state: capture again
 
     def save(self, path: str | os.PathLike) -> None:
         """Atomically write a resumable checkpoint."""

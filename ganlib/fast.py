@@ -1,0 +1,408 @@
+r"""Fast paths for Algorithm 1 (chapter 2; issue 6): the same training step, computed with less work.
+
+The plain step of :class:`ganlib.train.Trainer` is the reference; every path here computes the same update,
+from the same random draws (the trainer's own ``z_rng`` and ``data_rng``, drawn in the same order), so that
+the losses agree with the plain path to float rounding:
+
+- ``"eager"`` (CPU, and the fallback everywhere): the discriminator's parameters are frozen
+  (``requires_grad_(False)``) during the generator step, so the backward pass through D computes only the
+  gradient with respect to its input, :math:`\partial \ell / \partial x`, never the weight gradients that the
+  plain path computes and then throws away (``zero_grad`` before the next D step). This is exact. Models
+  with 2-D convolutions, and image data, are also stored ``channels_last`` (NHWC), where oneDNN's
+  convolutions, above all the one-channel ones, are faster; this changes the order of float sums only.
+  For the DCGAN discriminator, the D step sends real and fake through D as one batch of 2m whose batch
+  norms normalise each half on its own (the same statistics and running-average updates as two passes),
+  and the final flatten is done in channels_last order (:func:`discriminator_forward`). Dense (MLP)
+  models get only the frozen-D change, so their training is bit-for-bit the plain path's. On the CPU, the
+  convolutions with a single channel on one side (the image side of the DCGAN nets) run as unfold + matrix
+  product or matrix product + fold (:func:`conv_one_in`, :func:`conv_transpose_one_out`), a few times
+  cheaper than oneDNN's kernels for them.
+- ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
+  real batch and draws its latents into fixed buffers, then replays one CUDA graph holding the whole
+  D step(s) + G step, Adam updates included (``capturable=True``). No host synchronisation per step: the
+  statistics stay on the GPU until the trainer records them (every ``log_every`` steps).
+
+On MPS, or with ``fast=False``, the trainer uses the plain step. :func:`choose_path` says which applies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import TYPE_CHECKING, Callable
+
+import torch
+from torch import nn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ganlib.train import Trainer
+
+PATHS = ("plain", "eager", "cuda-graph")
+
+
+def has_conv(module: nn.Module) -> bool:
+    """True if ``module`` holds a 2-D (transposed) convolution, where channels_last pays."""
+    return any(isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)) for m in module.modules())
+
+
+def choose_path(device: torch.device, fast: bool, tensor_data: bool, gp_weight: float) -> str:
+    """Which step the trainer runs: ``"plain"``, ``"eager"`` or ``"cuda-graph"`` (see the module docstring)."""
+    if not fast or device.type not in ("cpu", "cuda"):
+        return "plain"
+    if device.type == "cuda" and torch.cuda.is_available() and tensor_data and gp_weight == 0:
+        return "cuda-graph"
+    return "eager"
+
+
+def prepare_models(trainer: "Trainer") -> None:
+    """Store convolutional models and image data channels_last (NHWC); a no-op for dense models."""
+    cl = torch.channels_last
+    for model in (trainer.G, trainer.D):
+        if has_conv(model):
+            model.to(memory_format=cl)
+    if trainer.data is not None and trainer.data.ndim == 4 and has_conv(trainer.D):
+        trainer.data = trainer.data.contiguous(memory_format=cl)
+
+
+class _SplitBatchNorm:
+    """Context manager: every BatchNorm of ``module`` normalises the two halves of its batch separately.
+
+    Inside it, ``D(cat([real, fake]))`` computes exactly ``cat([D(real), D(fake)])`` for a net whose only
+    cross-sample layers are batch norms: each half gets its own batch statistics, and the running
+    statistics are updated with the real half first, then the fake half, as two separate calls would.
+    """
+
+    def __init__(self, module: nn.Module) -> None:
+        self.norms = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
+    def __enter__(self) -> None:
+        for bn in self.norms:
+            bn.forward = _split_forward(bn)  # instance attribute shadows the class's forward
+
+    def __exit__(self, *exc: object) -> None:
+        for bn in self.norms:
+            del bn.forward
+
+
+def _split_forward(bn: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+    plain = type(bn).forward
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        first, second = x.chunk(2)
+        return torch.cat([plain(bn, first), plain(bn, second)])
+
+    return forward
+
+
+# layers that act on each sample separately (batch norm aside, which _SplitBatchNorm handles)
+_PER_SAMPLE = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.ELU,
+               nn.GELU, nn.SiLU, nn.Softplus, nn.Identity, nn.Flatten, nn.Sequential,
+               nn.modules.batchnorm._BatchNorm)
+
+
+def can_pair(D: nn.Module) -> bool:
+    """True if real and fake batches go through D as one batch: the DCGAN discriminator, per-sample layers.
+
+    Not dense nets: a matrix product over 2m rows rounds differently from two over m, and the toy
+    chapters' MLP runs stay bit-for-bit those of the plain path.
+    """
+    from ganlib.models import DCGANDiscriminator
+    return type(D) is DCGANDiscriminator and \
+        all(isinstance(m, _PER_SAMPLE) for m in D.modules() if m is not D)
+
+
+def discriminator_forward(D: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+    r"""D's forward, with the DCGAN discriminator's flatten done in channels_last order.
+
+    ``DCGANDiscriminator`` flattens its (B, C, 7, 7) features in (C, H, W) order for its last linear layer;
+    on channels_last features that costs a layout copy forward and backward, and the gradient then reaches the
+    convolutions in the wrong layout. Here the features are flattened in (H, W, C) order, a free view, and the
+    linear weights are permuted to match: :math:`\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
+    """
+    from ganlib.models import DCGANDiscriminator
+    if type(D) is not DCGANDiscriminator or not D.classify.weight.is_contiguous():
+        return D
+    lin = D.classify
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            return D(x)  # the module's own shape check and message
+        h = D.features(x)  # (B, 2*ndf, 7, 7)
+        if not h.is_contiguous(memory_format=torch.channels_last):
+            return lin(h.flatten(1)).squeeze(1)
+        b, c, hh, ww = h.shape
+        h = h.permute(0, 2, 3, 1).reshape(b, hh * ww * c)  # (B, 7*7*2*ndf), a view of NHWC memory
+        w = lin.weight.view(1, c, hh, ww).permute(0, 2, 3, 1).reshape(1, hh * ww * c)  # same order
+        return torch.nn.functional.linear(h, w, lin.bias).squeeze(1)  # (B,)
+
+    return forward
+
+
+def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def conv_one_in(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+    r"""A convolution with one input channel as one matrix product: (B, 1, H, W) -> channels_last (B, C, H', W').
+
+    :math:`y_{b,c,l} = b_c + \sum_k W_{c,k}\,\mathrm{unfold}(x)_{b,k,l}`, k over the kernel's taps, l over
+    output positions; the product is laid out (B*L, C), which is the channels_last layout of y.
+    """
+    kh, kw = conv.kernel_size
+    cols = nn.functional.unfold(x, conv.kernel_size, padding=conv.padding, stride=conv.stride)  # (B, kh*kw, L)
+    b, _, h, w = x.shape
+    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
+    ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+    rows = cols.transpose(1, 2).reshape(b * ho * wo, kh * kw)  # (B*L, kh*kw)
+    weight = conv.weight.reshape(conv.out_channels, kh * kw)  # (C, kh*kw)
+    y = torch.addmm(conv.bias, rows, weight.t()) if conv.bias is not None else rows @ weight.t()  # (B*L, C)
+    y = y.view(b, ho, wo, conv.out_channels).permute(0, 3, 1, 2)  # (B, C, H', W'), channels_last
+    # a fresh tensor, not a view: an in-place activation on a view would cost a full copy in the backward pass
+    return y.clone(memory_format=torch.channels_last)
+
+
+def conv_transpose_one_out(x: torch.Tensor, conv: nn.ConvTranspose2d) -> torch.Tensor:
+    r"""A transposed convolution with one output channel as a matrix product and a fold: (B, C, H, W) -> (B, 1, H', W').
+
+    The transposed convolution is the adjoint of ``unfold``: column l of the taps is
+    :math:`\sum_c x_{b,c,l} W_{c,k}`, and ``fold`` adds the overlapping taps into the image.
+    """
+    kh, kw = conv.kernel_size
+    b, c, h, w = x.shape
+    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
+    ho, wo = (h - 1) * sh - 2 * ph + kh, (w - 1) * sw - 2 * pw + kw
+    rows = x.permute(0, 2, 3, 1).reshape(b * h * w, c)  # (B*L, C), a view for channels_last x
+    taps = (rows @ conv.weight.reshape(c, kh * kw)).view(b, h * w, kh * kw).transpose(1, 2)  # (B, kh*kw, L)
+    y = nn.functional.fold(taps, (ho, wo), conv.kernel_size, padding=conv.padding, stride=conv.stride)
+    return y if conv.bias is None else y + conv.bias.view(1, 1, 1, 1)  # (B, 1, H', W')
+
+
+def _one_channel(m: nn.Module) -> bool:
+    """Convolutions that :func:`conv_one_in` / :func:`conv_transpose_one_out` compute exactly."""
+    if isinstance(m, nn.Conv2d):
+        return (m.in_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
+                and m.padding_mode == "zeros" and not isinstance(m.padding, str))
+    if isinstance(m, nn.ConvTranspose2d):
+        return (m.out_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
+                and _pair(m.output_padding) == (0, 0) and m.padding_mode == "zeros")
+    return False
+
+
+class _OneChannelConvs:
+    """Context manager: the one-channel (transposed) convolutions of the given modules run as matrix products.
+
+    oneDNN's convolutions are slow when one side has a single channel (the image side of the DCGAN nets);
+    written as unfold + GEMM (or GEMM + fold) they cost a few times less on the CPU.
+    """
+
+    def __init__(self, *modules: nn.Module) -> None:
+        self.convs = [m for mod in modules for m in mod.modules() if _one_channel(m)]
+
+    def __enter__(self) -> None:
+        for m in self.convs:
+            fn = conv_one_in if isinstance(m, nn.Conv2d) else conv_transpose_one_out
+            m.forward = (lambda f, mod: (lambda x: f(x, mod) if x.ndim == 4 else type(mod).forward(mod, x)))(fn, m)
+
+    def __exit__(self, *exc: object) -> None:
+        for m in self.convs:
+            del m.forward
+
+
+class _FrozenD:
+    """Context manager: D's trainable parameters do not require grad inside (the G step)."""
+
+    def __init__(self, D: nn.Module) -> None:
+        self.params = [p for p in D.parameters() if p.requires_grad]
+
+    def __enter__(self) -> None:
+        for p in self.params:
+            p.requires_grad_(False)
+
+    def __exit__(self, *exc: object) -> None:
+        for p in self.params:
+            p.requires_grad_(True)
+
+
+def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tensor, torch.Tensor]],
+                     draw_g: Callable[[], torch.Tensor], pair: bool = False) -> dict[str, torch.Tensor]:
+    r"""One iteration of Algorithm 1: k D steps on ``draw(i) = (real, z)``, then one G step.
+
+    The G step reuses the last fake batch if ``config.reuse_fake``, else it generates from ``draw_g()``.
+    Inputs are drawn when the plain path draws them (the gradient penalty's weights come from ``z_rng`` in
+    between). Same arithmetic as ``Trainer.d_step``/``g_step``; D is frozen during the G step.
+    """
+    cfg = trainer.config
+    k = cfg.d_steps
+    D = discriminator_forward(trainer.D)
+    for i in range(k):
+        real, z = draw(i)
+        keep = cfg.reuse_fake and i == k - 1
+        with torch.set_grad_enabled(keep):
+            fake = trainer.G(z)
+        if pair and real.shape == fake.shape:  # one pass through D, batch statistics per half
+            with _SplitBatchNorm(trainer.D):
+                real_out, fake_out = D(torch.cat([real, fake.detach()])).chunk(2)
+        else:
+            real_out, fake_out = D(real), D(fake.detach())
+        if cfg.d_loss == "gan":
+            d_loss = trainer.d_loss_fn(real_out, fake_out, cfg.real_label)
+        else:
+            d_loss = trainer.d_loss_fn(real_out, fake_out)
+        if cfg.gp_weight > 0:
+            from ganlib.losses import gradient_penalty
+            d_loss = d_loss + cfg.gp_weight * gradient_penalty(trainer.D, real, fake, trainer.z_rng)
+        trainer.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        trainer.opt_d.step()
+    if not cfg.reuse_fake:
+        fake = trainer.G(draw_g())
+    with _FrozenD(trainer.D):
+        g_loss = trainer.g_loss_fn(D(fake))
+        trainer.opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+    trainer.opt_g.step()
+    real_out, fake_out = real_out.detach(), fake_out.detach()
+    return {"d_loss": d_loss.detach(), "g_loss": g_loss.detach(),
+            "d_real": torch.sigmoid(real_out).mean(), "d_fake": torch.sigmoid(fake_out).mean(),
+            "acc_real": (real_out > 0).float().mean(), "acc_fake": (fake_out < 0).float().mean()}
+
+
+class EagerStep:
+    """The ``"eager"`` path: draws like the plain path, then :func:`step_from_inputs`."""
+
+    path = "eager"
+
+    def __init__(self, trainer: "Trainer") -> None:
+        self.trainer = trainer
+        self.pair = can_pair(trainer.D)
+        # cuDNN handles one-channel convolutions well; oneDNN does not
+        self.one_channel = _OneChannelConvs(trainer.G, trainer.D) if trainer.device.type == "cpu" else \
+            contextlib.nullcontext()
+
+    def __call__(self) -> dict[str, torch.Tensor]:
+        t = self.trainer
+
+        def draw(i: int) -> tuple[torch.Tensor, torch.Tensor]:
+            real = t.real_batch()
+            return real, t.latent(real.shape[0])
+
+        with self.one_channel:
+            return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair)
+
+
+class CudaGraphStep:
+    """The ``"cuda-graph"`` path: fixed input buffers and one captured graph for the whole step.
+
+    Per step, outside the graph: k gathers of real batches from the GPU-resident data (indices from the
+    epoch permutation, copied to the GPU once per epoch) and the latent draws from ``z_rng``, each written
+    into its buffer; then ``graph.replay()``. The first ``warmup`` steps run eagerly on a side stream (as
+    CUDA graph capture requires); they are ordinary training steps.
+    """
+
+    path = "cuda-graph"
+
+    def __init__(self, trainer: "Trainer", warmup: int = 3) -> None:
+        if trainer.device.type != "cuda" or not torch.cuda.is_available():
+            raise ValueError("the cuda-graph path needs a CUDA device; use the eager path")
+        self.trainer, self.warmup = trainer, warmup
+        self.pair = can_pair(trainer.D)
+        cfg, dev = trainer.config, trainer.device
+        m, k = cfg.batch_size, cfg.d_steps
+        shape = tuple(trainer.data.shape[1:])
+        fmt = torch.channels_last if trainer.data.ndim == 4 and has_conv(trainer.D) else torch.contiguous_format
+        self.reals = [torch.empty((m, *shape), device=dev, dtype=trainer.data.dtype, memory_format=fmt)
+                      for _ in range(k)]
+        self.zs = [torch.empty(m, trainer.G.nz, device=dev) for _ in range(k)]
+        self.z_g = None if cfg.reuse_fake else torch.empty(m, trainer.G.nz, device=dev)
+        self._perm_dev: torch.Tensor | None = None  # the trainer's epoch permutation, on the GPU
+        self._perm_src: torch.Tensor | None = None
+        for opt in (trainer.opt_d, trainer.opt_g):
+            make_capturable(opt, dev)
+        self.graph: torch.cuda.CUDAGraph | None = None
+        self.stats: dict[str, torch.Tensor] | None = None
+        self.done = 0
+        self.failed = False
+
+    def _fill(self) -> None:
+        """Write the next real batches and latents into the buffers, in the plain path's draw order."""
+        t, m = self.trainer, self.trainer.config.batch_size
+        for real, z in zip(self.reals, self.zs):
+            if t._pos + m > len(t._perm):  # new epoch, drawn on the CPU exactly as the plain path does
+                t._perm = torch.randperm(t.data.shape[0], generator=t.data_rng)
+                t._pos = 0
+            if self._perm_src is not t._perm:  # once per epoch (or after a resume)
+                self._perm_dev = t._perm.pin_memory().to(t.device, non_blocking=True)
+                self._perm_src = t._perm
+            real.copy_(t.data[self._perm_dev[t._pos:t._pos + m]])  # gather on the GPU, no host sync
+            t._pos += m
+            z.normal_(generator=t.z_rng)  # same stream as torch.randn(m, nz, generator=z_rng)
+        if self.z_g is not None:
+            self.z_g.normal_(generator=t.z_rng)
+
+    def _eager(self) -> dict[str, torch.Tensor]:
+        return step_from_inputs(self.trainer, lambda i: (self.reals[i], self.zs[i]), lambda: self.z_g, self.pair)
+
+    def _capture(self) -> None:
+        t = self.trainer
+        t.opt_d.zero_grad(set_to_none=True)
+        t.opt_g.zero_grad(set_to_none=True)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            self.stats = self._eager()
+        self.graph = graph
+
+    def __call__(self) -> dict[str, torch.Tensor]:
+        self._fill()
+        if self.failed:
+            return self._eager()
+        if self.done < self.warmup:
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                stats = self._eager()
+            torch.cuda.current_stream().wait_stream(side)
+            self.done += 1
+            return stats
+        if self.graph is None:
+            try:
+                self._capture()
+            except Exception as exc:  # capture unsupported here: keep training on the eager path
+                warnings.warn(f"CUDA graph capture failed ({type(exc).__name__}: {exc}); using the eager fast path",
+                              RuntimeWarning, stacklevel=2)
+                self.failed, self.graph = True, None
+                torch.cuda.synchronize()
+                return self._eager()
+        self.graph.replay()
+        self.done += 1
+        return self.stats
+
+
+def make_capturable(opt: torch.optim.Optimizer, device: torch.device) -> None:
+    """Switch an Adam optimiser to ``capturable=True`` (its step counts on the GPU), keeping its state."""
+    for group in opt.param_groups:
+        if "capturable" not in group:
+            raise ValueError(f"{type(opt).__name__} has no capturable mode; the cuda-graph path needs Adam")
+        group["capturable"] = True
+    for state in opt.state.values():
+        if "step" in state and torch.is_tensor(state["step"]):
+            state["step"] = state["step"].to(device=device, dtype=torch.float32)
+
+
+def portable_optimizer_state(opt: torch.optim.Optimizer) -> dict:
+    """``opt.state_dict()`` as the plain path writes it (capturable off, step counts on the CPU)."""
+    state = opt.state_dict()
+    groups = [{**g, "capturable": False} if "capturable" in g else g for g in state["param_groups"]]
+    inner = {i: {k: (v.cpu() if k == "step" and torch.is_tensor(v) else v) for k, v in s.items()}
+             for i, s in state["state"].items()}
+    return {"state": inner, "param_groups": groups}
+
+
+def make_step(trainer: "Trainer", path: str) -> EagerStep | CudaGraphStep | None:
+    """The step object for ``path`` (None for the plain path)."""
+    if path == "plain":
+        return None
+    if path == "cuda-graph":
+        return CudaGraphStep(trainer)
+    if path == "eager":
+        return EagerStep(trainer)
+    raise ValueError(f"path must be one of {PATHS}, got {path!r}")

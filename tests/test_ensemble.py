@@ -1,0 +1,80 @@
+"""N MLP GANs trained together (ganlib.ensemble) match the same N runs trained one by one with Trainer."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ganlib.data import Exponential, Normal
+from ganlib.ensemble import StackedMLP, fit_ensemble, sequential_config
+from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.train import TrainConfig, Trainer
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Small ops gain nothing from a second thread, and OpenMP threads spin badly on a shared machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _models(seed: int, activation: str = "sigmoid") -> tuple[MLPGenerator, MLPDiscriminator]:
+    torch.manual_seed(seed)
+    return MLPGenerator(2, 1, 16, 2, activation), MLPDiscriminator(1, 16, 2, activation)
+
+
+@pytest.mark.parametrize("kw", [dict(reuse_fake=False), dict(reuse_fake=True, d_steps=2),
+                                dict(d_loss="least_squares", g_loss="least_squares", real_label=1.0)])
+def test_ensemble_matches_one_by_one(kw: dict) -> None:
+    seeds = [0, 5, 7, 11]
+    data = Normal(3.0, 0.5)
+    config = TrainConfig(steps=20, batch_size=32, lr_d=1e-3, lr_g=1e-3, progress=False, device="cpu", **kw)
+    result = fit_ensemble([_models(s) for s in seeds], data, seeds, config)
+    for i, s in enumerate(seeds):
+        G, D = _models(s)
+        h = Trainer(G, D, data, sequential_config(config, s)).fit()
+        got = result.histories[i]
+        assert got["step"] == h["step"]
+        for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+            torch.testing.assert_close(torch.tensor(got[key]), torch.tensor(h[key]), rtol=1e-4, atol=1e-5)
+        # the trained weights were written back into run i's modules; Adam moves weights by ~lr per step,
+        # so rounding-level gradient differences can show at the scale of lr, not of the float epsilon
+        for a, b in zip(result.generators[i].parameters(), G.parameters()):
+            torch.testing.assert_close(a, b, rtol=0, atol=10 * config.lr_g)
+        z = torch.linspace(-2, 2, 9).reshape(-1, 1).repeat(1, 2)
+        torch.testing.assert_close(result.generators[i](z), G(z), rtol=0, atol=1e-3)
+
+
+def test_runs_are_independent() -> None:
+    """A run's result does not depend on which other runs share its batch (no cross-talk)."""
+    config = TrainConfig(steps=10, batch_size=16, progress=False, device="cpu")
+    data = Exponential(2.0)
+    alone = fit_ensemble([_models(3, "relu")], data, [3], config).histories[0]
+    together = fit_ensemble([_models(s, "relu") for s in (1, 3, 4)], data, [1, 3, 4], config).histories[1]
+    torch.testing.assert_close(torch.tensor(together["g_loss"]), torch.tensor(alone["g_loss"]), rtol=1e-5, atol=1e-6)
+    assert fit_ensemble([_models(1, "relu")], data, [1], config).histories[0]["g_loss"] != alone["g_loss"]
+
+
+def test_stacked_forward_matches_modules() -> None:
+    nets = [_models(s)[1].net for s in range(3)]
+    x = torch.randn(3, 5, 1)
+    out = StackedMLP(nets)(x)  # (3, 5, 1)
+    torch.testing.assert_close(out, torch.stack([net(x[i]) for i, net in enumerate(nets)]))
+
+
+def test_bad_inputs() -> None:
+    data, cfg = Normal(), TrainConfig(steps=1, progress=False)
+    with pytest.raises(ValueError, match="same length"):
+        fit_ensemble([_models(0)], data, [0, 1], cfg)
+    with pytest.raises(ValueError, match="MLPGenerator"):
+        fit_ensemble([(DCGANGenerator(), DCGANDiscriminator())], data, [0], cfg)
+    with pytest.raises(ValueError, match="gp_weight"):
+        fit_ensemble([_models(0)], data, [0], TrainConfig(steps=1, gp_weight=1.0))
+    with pytest.raises(ValueError, match="sampler"):
+        fit_ensemble([_models(0)], torch.randn(100, 1), [0], cfg)
+    with pytest.raises(ValueError, match="same architecture"):
+        fit_ensemble([_models(0), (MLPGenerator(2, 1, 8, 2), MLPDiscriminator(1, 16, 2))], data, [0, 1], cfg)
+    with pytest.raises(ValueError, match="seeds"):
+        fit_ensemble([_models(0)], data, [-1], cfg)
