@@ -13,7 +13,7 @@ COLAB_LINE = 'if "google.colab" in sys.modules:'
 
 def toc_files() -> set[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    return {e["file"] for part in toc["parts"] for c in part["chapters"] for e in [c, *c.get("sections", [])]}
 
 
 def cells(path):

@@ -68,3 +68,9 @@ def test_bad_inputs():
         w1_empirical(np.array([[np.nan]]), np.array([[0.0]]))
     with pytest.raises(ValueError, match="shape"):
         w1_empirical(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+
+
+def test_w1_empirical_is_available_from_divergences():
+    from ganlib import divergences, transport
+
+    assert divergences.w1_empirical is transport.w1_empirical
