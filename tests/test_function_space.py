@@ -76,3 +76,20 @@ def test_best_gaussian_kl_is_moment_matching() -> None:
     assert abs(mu) == pytest.approx(2.0, abs=0.01) and s == pytest.approx(0.5, rel=0.02)
     with pytest.raises(ValueError, match="objective"):
         best_gaussian("hellinger", p, x, dx)
+
+
+def test_segment_and_generator_gradient() -> None:
+    from ganlib.disjoint import Segment, generator_gradient
+
+    pts = Segment(0.3).sample(50, seed=0)
+    assert pts.shape == (50, 2) and bool((pts[:, 0] == 0.3).all()) and 0 <= float(pts[:, 1].min())
+
+    class Linear(torch.nn.Module):  # logit l(x, y) = 2 x: minimax loss -mean softplus(2 theta)
+        def forward(self, t):
+            return 2 * t[:, 0]
+
+    theta = 0.1
+    expected = 2 * torch.sigmoid(torch.tensor(2 * theta)).item()  # |d/dtheta softplus(2 theta)|
+    assert generator_gradient(Linear(), theta, "minimax") == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="loss"):
+        generator_gradient(Linear(), theta, "wasserstein")
