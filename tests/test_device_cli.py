@@ -1,0 +1,67 @@
+"""ganlib.device, ganlib.notebook and the command line."""
+
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from ganlib import make_generator, pick_device, seed_everything
+from ganlib.cli import main
+from ganlib.notebook import setup
+
+
+def test_pick_device_order():
+    expected = "cuda" if torch.cuda.is_available() else \
+        "mps" if torch.backends.mps.is_available() else "cpu"
+    assert pick_device().type == expected
+    assert pick_device("cpu") == torch.device("cpu")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_asking_for_missing_cuda_is_a_clear_error():
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        pick_device("cuda")
+
+
+def test_seeding():
+    seed_everything(3)
+    a = torch.rand(3)
+    seed_everything(3)
+    assert torch.equal(a, torch.rand(3))
+    assert torch.equal(torch.rand(2, generator=make_generator(5)), torch.rand(2, generator=make_generator(5)))
+    with pytest.raises(ValueError, match="seed must be"):
+        make_generator("5")
+    with pytest.raises(ValueError, match="seed must be"):
+        seed_everything(-2)
+
+
+def test_notebook_setup(capsys, monkeypatch):
+    monkeypatch.setenv("GANLIB_SETTINGS", "quick")
+    session = setup(seed=1)
+    assert session.pick(1, 2) == 1 and not session.full
+    assert "settings: quick | seed: 1" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="settings must be"):
+        setup(settings="fast")
+
+
+def test_cli_help_lists_commands():
+    out = subprocess.run([sys.executable, "-m", "ganlib", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "train" in out
+
+
+def test_cli_trains_and_resumes(tmp_path, capsys):
+    ckpt, export = tmp_path / "run.pt", tmp_path / "g.pt"
+    assert main(["train", "mlp-normal", "--steps", "4", "--device", "cpu", "--quiet",
+                 "--checkpoint", str(ckpt), "--export-generator", str(export), "--half"]) == 0
+    assert main(["train", "mlp-normal", "--steps", "6", "--device", "cpu", "--quiet", "--checkpoint", str(ckpt)]) == 0
+    out = capsys.readouterr().out
+    assert "resumed from" in out and "steps=6" in out
+    state = torch.load(export, weights_only=True)
+    assert state["format"] == "ganlib-generator-v1" and state["steps"] == 4
+    assert all(v.dtype == torch.float16 for v in state["G"].values() if v.is_floating_point())
+
+
+def test_cli_bad_input_is_a_message_not_a_traceback(capsys):
+    assert main(["train", "mlp-normal", "--steps", "-3", "--quiet"]) == 2
+    assert "steps must be an int" in capsys.readouterr().err
