@@ -27,15 +27,16 @@ CONFIGS: dict[str, NamedConfig] = {
     "dcgan-mnist": NamedConfig(
         "Standard DCGAN on the shipped MNIST t10k images (chapter 4, essay 4.2)",
         lambda: (DCGANGenerator(), DCGANDiscriminator()), lambda: mnist_images("test"),
-        {"steps": 3000, "batch_size": 64}),
+        {"steps": 1750, "batch_size": 64}),
     "mlp-normal": NamedConfig(
         "MLP GAN with sigmoid activations learning N(7, 0.7^2) (chapter 4, essay 4.1)",
         lambda: (MLPGenerator(1, 1, 32, 2, "sigmoid"), MLPDiscriminator(1, 32, 2, "sigmoid")),
-        lambda: Normal(7.0, 0.7), {"steps": 3000, "batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3}),
+        # lr_d = 10 lr_g: with equal rates G collapses to a point that D chases around (chapter 4)
+        lambda: Normal(7.0, 0.7), {"steps": 3000, "batch_size": 128, "lr_d": 1e-2, "lr_g": 1e-3}),
     "mlp-exponential": NamedConfig(
         "MLP GAN with ReLU activations learning the exponential distribution of mean 2 (chapter 4, essay 4.1)",
         lambda: (MLPGenerator(1, 1, 32, 2, "relu"), MLPDiscriminator(1, 32, 2, "relu")),
-        lambda: Exponential(2.0), {"steps": 3000, "batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3}),
+        lambda: Exponential(2.0), {"steps": 2000, "batch_size": 128, "lr_d": 1e-2, "lr_g": 1e-3}),
 }
 
 
