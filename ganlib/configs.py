@@ -27,7 +27,7 @@ CONFIGS: dict[str, NamedConfig] = {
     "dcgan-mnist": NamedConfig(
         "Standard DCGAN on the shipped MNIST t10k images (chapter 4, essay 4.2)",
         lambda: (DCGANGenerator(), DCGANDiscriminator()), lambda: mnist_images("test"),
-        {"steps": 1750, "batch_size": 64}),
+        {"steps": 5000, "batch_size": 64}),
     "mlp-normal": NamedConfig(
         "MLP GAN with sigmoid activations learning N(7, 0.7^2) (chapter 4, essay 4.1)",
         lambda: (MLPGenerator(1, 1, 32, 2, "sigmoid"), MLPDiscriminator(1, 32, 2, "sigmoid")),
