@@ -2,7 +2,7 @@
 
 For each row x of ``x`` (flattened images) and a reference set of real images r_1, ..., r_N:
 
-- ``nn_distance``: the Euclidean distance min_j ||x - r_j||_2, averaged over the rows; near 0 means copies of the
+- ``nearest_distance``: the Euclidean distance min_j ||x - r_j||_2, averaged over the rows; near 0 means copies of the
   reference, large means unlike any reference image;
 - ``knn_vote``: the labels of the k nearest r_j and the fraction of them that agree with their majority; a clean
   digit's neighbours agree, a blob's do not.
@@ -28,7 +28,7 @@ def _distances(x: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
     return torch.cdist(x, reference.to(x.device))  # (n, N)
 
 
-def nn_distance(x: torch.Tensor, reference: torch.Tensor) -> float:
+def nearest_distance(x: torch.Tensor, reference: torch.Tensor) -> float:
     """Mean over the rows of x of the Euclidean distance to the nearest row of ``reference``."""
     return _distances(x, reference).min(dim=1).values.mean().item()
 

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-"$PY" -m jupyter_book build . -W -n --keep-going
+jb build . -W -n --keep-going
 echo "book: $(pwd)/_build/html/index.html"

@@ -11,13 +11,7 @@ from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, 
 from ganlib.train import TrainConfig, Trainer
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small ops gain nothing from a second thread, and OpenMP threads spin badly on a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _models(seed: int, activation: str = "sigmoid") -> tuple[MLPGenerator, MLPDiscriminator]:

@@ -3,15 +3,15 @@
 import pytest
 import torch
 
-from ganlib.nearest import knn_vote, nn_distance
+from ganlib.nearest import knn_vote, nearest_distance
 
 
 def test_nn_distance_brute_force():
     g = torch.Generator().manual_seed(0)
     x, ref = torch.randn(5, 1, 3, 3, generator=g), torch.randn(20, 1, 3, 3, generator=g)
     expected = sum(min(((a - b) ** 2).sum().sqrt().item() for b in ref) for a in x) / 5
-    assert nn_distance(x, ref) == pytest.approx(expected, rel=1e-6)
-    assert nn_distance(ref[:3], ref) == pytest.approx(0.0, abs=1e-6)  # copies are at distance 0
+    assert nearest_distance(x, ref) == pytest.approx(expected, rel=1e-6)
+    assert nearest_distance(ref[:3], ref) == pytest.approx(0.0, abs=1e-6)  # copies are at distance 0
 
 
 def test_knn_vote_brute_force():
@@ -31,9 +31,9 @@ def test_knn_vote_brute_force():
 def test_bad_inputs():
     ref, labels = torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)
     with pytest.raises(ValueError, match="same number of features"):
-        nn_distance(torch.zeros(3, 5), ref)
+        nearest_distance(torch.zeros(3, 5), ref)
     with pytest.raises(ValueError, match="x must be"):
-        nn_distance(torch.zeros(0, 2), ref)
+        nearest_distance(torch.zeros(0, 2), ref)
     with pytest.raises(ValueError, match="k must be"):
         knn_vote(torch.zeros(1, 2), ref, labels, k=5)
     with pytest.raises(ValueError, match="labels"):
