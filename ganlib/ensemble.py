@@ -7,25 +7,30 @@ order ``Trainer`` draws them), so :func:`fit_ensemble` gives each run the traini
 
 Vectorisation: the N runs' weights of each dense layer are stacked, :math:`W \in \mathbb{R}^{N\times o\times i}`,
 and a batch :math:`X \in \mathbb{R}^{N\times m\times i}` goes through :math:`X W^\top + b` as one batched
-matrix product (``torch.baddbmm``). The step descends :math:`\sum_i \mathcal{L}_i`; since run i's weights enter
+matrix product (``torch.baddbmm``; with one input or one output feature, elementwise products), real and
+fake batches through D as one batch of 2m. The step descends :math:`\sum_i \mathcal{L}_i`; since run i's weights enter
 only :math:`\mathcal{L}_i`, the gradient of the sum with respect to them is :math:`\nabla \mathcal{L}_i`, and Adam
-acts elementwise, so Adam on the stacked tensors is N independent Adams.
+acts elementwise, so Adam on the stacked tensors is N independent Adams. On the CPU the random numbers of
+many steps are drawn at once where that provably gives the same numbers (:func:`chunkable`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ganlib.data import Normal
 from ganlib.device import make_generator, pick_device
 from ganlib.losses import get_losses
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.train import HISTORY_KEYS, Sampler, TrainConfig, TrainingDiverged
 
+_CHUNK = 1 << 21  # numbers per chunk of pre-drawn randomness (8 MB of float32)
 _ELEMENTWISE = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.ELU, nn.GELU, nn.SiLU, nn.Softplus, nn.Identity)
 
 
@@ -56,7 +61,14 @@ class StackedMLP(nn.Module):
         for layer in self.layers:
             if isinstance(layer, int):
                 w, b = self.weights[layer], self.biases[layer]
-                x = torch.baddbmm(b.unsqueeze(1), x, w.transpose(1, 2))  # (N, B, out)
+                # one input or one output feature: elementwise products, as their backward (or forward) bmm
+                # would contract over a dimension of size 1, which is several times slower on the CPU
+                if w.shape[2] == 1:
+                    x = torch.addcmul(b.unsqueeze(1), x, w.transpose(1, 2))  # (N, B, out)
+                elif w.shape[1] == 1:
+                    x = (x * w).sum(-1, keepdim=True) + b.unsqueeze(1)  # (N, B, 1)
+                else:
+                    x = torch.baddbmm(b.unsqueeze(1), x, w.transpose(1, 2))  # (N, B, out)
             else:
                 x = layer(x)
         return x
@@ -69,6 +81,28 @@ class StackedMLP(nn.Module):
                 for lin, w, b in zip(linears, self.weights, self.biases):
                     lin.weight.copy_(w[i])
                     lin.bias.copy_(b[i])
+
+
+def draws(sample: Callable[[int, torch.Generator], torch.Tensor], rngs: list[torch.Generator], m: int,
+          width: int, count: int, chunked: bool) -> Iterator[torch.Tensor]:
+    """Yield ``count`` draws ``(N, m, ...)``, run i's from ``sample(m, rngs[i])``, in stream order.
+
+    ``chunked=True`` takes many draws per call, ``sample(c * m, g)`` (``width`` numbers per sample sizes c),
+    saving N small calls a step; valid only where c draws of m and one of c*m are the same numbers
+    (:func:`chunkable`).
+    """
+    per = max(1, _CHUNK // (len(rngs) * m * width)) if chunked else 1
+    while count > 0:
+        c = min(per, count)
+        block = torch.stack([sample(c * m, g) for g in rngs])  # (N, c*m, ...)
+        yield from block.view(len(rngs), c, m, *block.shape[2:]).transpose(0, 1).contiguous()  # c x (N, m, ...)
+        count -= c
+
+
+def chunkable(numbers_per_draw: int, on_cpu: bool) -> bool:
+    """Whether consecutive ``randn`` draws are pieces of one long draw: on the CPU, torch fills uniforms in
+    order and transforms them in blocks of 16, so yes for sizes that are multiples of 16 (tests check it)."""
+    return on_cpu and numbers_per_draw % 16 == 0 and torch.get_default_dtype() == torch.float32
 
 
 @dataclass
@@ -110,37 +144,38 @@ def fit_ensemble(models: list[tuple[MLPGenerator, MLPDiscriminator]], data: Samp
     d_loss_fn, g_loss_fn = get_losses(config.d_loss, config.g_loss)
     if config.d_loss == "gan":
         d_loss_fn = (lambda f, label: (lambda r, q: f(r, q, label)))(d_loss_fn, config.real_label)
-    d_losses, g_losses = torch.func.vmap(d_loss_fn), torch.func.vmap(g_loss_fn)  # (N, B) -> (N,)
-    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas)
-    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas)
+    d_losses, g_losses = torch.func.vmap(d_loss_fn), torch.func.vmap(g_loss_fn)  # (N, B) -> (N,), for the history
+    fused = device.type in ("cpu", "cuda")  # one kernel for all stacked tensors: less per-step overhead
+    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas, fused=fused)
+    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas, fused=fused)
     z_rngs = [make_generator(s, device) for s in seeds]
     data_rngs = [make_generator(s + 1) for s in seeds]
-
-    def latent() -> torch.Tensor:
-        return torch.stack([torch.randn(m, nz, device=device, generator=g) for g in z_rngs])  # (N, m, nz)
-
-    def real() -> torch.Tensor:
-        return torch.stack([data.sample(m, g) for g in data_rngs]).to(device)  # (N, m, d)
+    per_step = k + (not config.reuse_fake)  # latent draws per step, all (m, nz), in Trainer's order
+    latents = draws(lambda c, g: torch.randn(c, nz, device=device, generator=g), z_rngs, m, nz,
+                    config.steps * per_step, chunkable(m * nz, device.type == "cpu"))
+    reals = draws(data.sample, data_rngs, m, 1, config.steps * k,  # Normal.sample: mean + std * randn(n, 1)
+                  type(data) is Normal and chunkable(m, True))
 
     histories: list[dict[str, list[float]]] = [{key: [] for key in HISTORY_KEYS} for _ in range(n)]
     G.train(), D.train()
     for step in range(1, config.steps + 1):
         for i in range(k):
-            x, z = real(), latent()
+            x, z = next(reals).to(device), next(latents)  # (N, m, d), (N, m, nz)
             keep = config.reuse_fake and i == k - 1
             with torch.set_grad_enabled(keep):
                 fake = G(z)
-            real_out, fake_out = D(x).squeeze(-1), D(fake.detach()).squeeze(-1)  # (N, m)
-            d_loss = d_losses(real_out, fake_out)  # (N,)
+            real_out, fake_out = D(torch.cat([x, fake.detach()], 1)).squeeze(-1).split(m, 1)  # (N, m) each
             opt_d.zero_grad(set_to_none=True)
+            d_loss = d_losses(real_out, fake_out)  # (N,)
             d_loss.sum().backward()
             opt_d.step()
         if not config.reuse_fake:
-            fake = G(latent())
+            fake = G(next(latents))
         for p in D.parameters():
             p.requires_grad_(False)  # the G step needs no weight gradients of D
-        g_loss = g_losses(D(fake).squeeze(-1))
+        g_out = D(fake).squeeze(-1)  # (N, m)
         opt_g.zero_grad(set_to_none=True)
+        g_loss = g_losses(g_out)
         g_loss.sum().backward()
         opt_g.step()
         for p in D.parameters():

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from ganlib.data import Exponential, Normal
-from ganlib.ensemble import StackedMLP, fit_ensemble, sequential_config
+from ganlib import ensemble
+from ganlib.ensemble import StackedMLP, chunkable, draws, fit_ensemble, sequential_config
 from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
 from ganlib.train import TrainConfig, Trainer
 
@@ -20,11 +21,14 @@ def _models(seed: int, activation: str = "sigmoid") -> tuple[MLPGenerator, MLPDi
 
 
 @pytest.mark.parametrize("kw", [dict(reuse_fake=False), dict(reuse_fake=True, d_steps=2),
-                                dict(d_loss="least_squares", g_loss="least_squares", real_label=1.0)])
+                                dict(d_loss="least_squares", g_loss="least_squares", real_label=1.0),
+                                dict(batch_size=20, data=Exponential(2.0))])  # draws one step at a time
 def test_ensemble_matches_one_by_one(kw: dict) -> None:
     seeds = [0, 5, 7, 11]
-    data = Normal(3.0, 0.5)
-    config = TrainConfig(steps=20, batch_size=32, lr_d=1e-3, lr_g=1e-3, progress=False, device="cpu", **kw)
+    kw = dict(kw)
+    data = kw.pop("data", Normal(3.0, 0.5))
+    config = TrainConfig(**{**dict(steps=20, batch_size=32, lr_d=1e-3, lr_g=1e-3, progress=False, device="cpu"),
+                            **kw})
     result = fit_ensemble([_models(s) for s in seeds], data, seeds, config)
     for i, s in enumerate(seeds):
         G, D = _models(s)
@@ -51,11 +55,37 @@ def test_runs_are_independent() -> None:
     assert fit_ensemble([_models(1, "relu")], data, [1], config).histories[0]["g_loss"] != alone["g_loss"]
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("m, width, sampler", [(32, 1, None), (16, 3, None), (48, 1, Normal(2.0, 0.5))])
+def test_chunked_draws_are_the_step_by_step_draws(monkeypatch, threads: int, m: int, width: int, sampler) -> None:
+    """Drawing many steps at once gives bit for bit the numbers of step-by-step draws (where chunkable says so)."""
+    sample = sampler.sample if sampler else (lambda c, g: torch.randn(c, width, generator=g))
+    assert chunkable(m * width, True)
+    monkeypatch.setattr(ensemble, "_CHUNK", 3 * m * width * 2)  # 3 draws per chunk: several chunks, a short last one
+    torch.set_num_threads(threads)
+    gens = lambda: [torch.Generator().manual_seed(s) for s in (4, 9)]  # noqa: E731
+    chunked = list(draws(sample, gens(), m, width, 7, chunked=True))
+    one_by_one = gens()
+    expected = [torch.stack([sample(m, g) for g in one_by_one]) for _ in range(7)]
+    assert len(chunked) == 7 and all(torch.equal(a, b) for a, b in zip(chunked, expected))
+    assert torch.equal(torch.stack(list(draws(sample, gens(), m, width, 7, chunked=False))), torch.stack(expected))
+
+
+def test_unchunkable_sizes_do_not_concatenate() -> None:
+    """The multiple-of-16 rule is needed: draws of 20 numbers are not pieces of one draw of 40."""
+    assert not chunkable(20, True) and not chunkable(32, False)
+    g1, g2 = torch.Generator().manual_seed(0), torch.Generator().manual_seed(0)
+    assert not torch.equal(torch.randn(40, generator=g1), torch.cat([torch.randn(20, generator=g2) for _ in "ab"]))
+
+
 def test_stacked_forward_matches_modules() -> None:
-    nets = [_models(s)[1].net for s in range(3)]
+    nets = [_models(s)[1].net for s in range(3)]  # 1 input feature: the addcmul layer
     x = torch.randn(3, 5, 1)
     out = StackedMLP(nets)(x)  # (3, 5, 1)
     torch.testing.assert_close(out, torch.stack([net(x[i]) for i, net in enumerate(nets)]))
+    nets = [_models(s)[0].net for s in range(3)]  # 2 input features: baddbmm
+    z = torch.randn(3, 5, 2)
+    torch.testing.assert_close(StackedMLP(nets)(z), torch.stack([net(z[i]) for i, net in enumerate(nets)]))
 
 
 def test_bad_inputs() -> None:
