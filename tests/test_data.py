@@ -40,9 +40,16 @@ def test_mnist_missing_train_split_says_where_to_put_files(tmp_path):
         load_mnist("train", root=tmp_path)
 
 
-def test_mnist_corrupt_file_is_rejected(tmp_path):
+@pytest.fixture
+def mnist_copy(tmp_path):
+    """A writable copy of the shipped test split, to damage."""
     for name in MNIST_FILES["test"][::2]:
         shutil.copy(SHIPPED_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def test_mnist_corrupt_file_is_rejected(mnist_copy):
+    tmp_path = mnist_copy
     path = tmp_path / MNIST_FILES["test"][0]
     data = bytearray(path.read_bytes())
     data[1000] ^= 0xFF
@@ -51,9 +58,8 @@ def test_mnist_corrupt_file_is_rejected(tmp_path):
         load_mnist("test", root=tmp_path)
 
 
-def test_mnist_truncated_file_without_md5_check_is_rejected(tmp_path):
-    for name in MNIST_FILES["test"][::2]:
-        shutil.copy(SHIPPED_DIR / name, tmp_path / name)
+def test_mnist_truncated_file_without_md5_check_is_rejected(mnist_copy):
+    tmp_path = mnist_copy
     path = tmp_path / MNIST_FILES["test"][2]
     path.write_bytes(gzip.compress(gzip.open(path).read()[:-10]))
     with pytest.raises(DataFileError, match="header promises"):
