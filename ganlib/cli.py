@@ -43,7 +43,9 @@ def _bench(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     rate, b = bench(args.model, args.steps, args.batch, args.device, not args.plain, args.warmup, args.log_every)
     t = b.trainer
-    print(f"model={args.model} batch={args.batch} device={t.device} path={t.path} threads={torch.get_num_threads()} "
+    kept = getattr(t._fast_step, "keeps_memory", False)
+    print(f"model={args.model} batch={args.batch} device={t.device} path={t.path} malloc_kept={kept} "
+          f"threads={torch.get_num_threads()} "
           f"steps={args.steps} warmup={args.warmup} d_loss={t.history['d_loss'][-1]:.4f}")
     print(f"steps_per_s={rate:.4f}")
     return 0

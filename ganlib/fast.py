@@ -34,6 +34,9 @@ from typing import TYPE_CHECKING, Callable
 import torch
 from torch import nn
 
+from ganlib import allocator, dcgan_cpu
+from ganlib.models import DCGANDiscriminator, DCGANGenerator
+
 if TYPE_CHECKING:  # pragma: no cover
     from ganlib.train import Trainer
 
@@ -106,7 +109,6 @@ def can_pair(D: nn.Module) -> bool:
     Not dense nets: a matrix product over 2m rows rounds differently from two over m, and the toy
     chapters' MLP runs stay bit-for-bit those of the plain path.
     """
-    from ganlib.models import DCGANDiscriminator
     return type(D) is DCGANDiscriminator and \
         all(isinstance(m, _PER_SAMPLE) for m in D.modules() if m is not D)
 
@@ -119,7 +121,6 @@ def discriminator_forward(D: nn.Module) -> Callable[[torch.Tensor], torch.Tensor
     convolutions in the wrong layout. Here the features are flattened in (H, W, C) order, a free view, and the
     linear weights are permuted to match: :math:`\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
     """
-    from ganlib.models import DCGANDiscriminator
     if type(D) is not DCGANDiscriminator or not D.classify.weight.is_contiguous():
         return D
     lin = D.classify
@@ -223,22 +224,27 @@ class _FrozenD:
             p.requires_grad_(True)
 
 
+Forward = Callable[[torch.Tensor], torch.Tensor]
+
+
 def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tensor, torch.Tensor]],
-                     draw_g: Callable[[], torch.Tensor], pair: bool = False) -> dict[str, torch.Tensor]:
+                     draw_g: Callable[[], torch.Tensor], pair: bool = False,
+                     forwards: tuple[Forward, Forward] | None = None) -> dict[str, torch.Tensor]:
     r"""One iteration of Algorithm 1: k D steps on ``draw(i) = (real, z)``, then one G step.
 
     The G step reuses the last fake batch if ``config.reuse_fake``, else it generates from ``draw_g()``.
     Inputs are drawn when the plain path draws them (the gradient penalty's weights come from ``z_rng`` in
     between). Same arithmetic as ``Trainer.d_step``/``g_step``; D is frozen during the G step.
+    ``forwards`` = (G's forward, D's forward) replaces the modules' own (:func:`model_forwards`).
     """
     cfg = trainer.config
     k = cfg.d_steps
-    D = discriminator_forward(trainer.D)
+    G, D = forwards or (trainer.G, discriminator_forward(trainer.D))
     for i in range(k):
         real, z = draw(i)
         keep = cfg.reuse_fake and i == k - 1
         with torch.set_grad_enabled(keep):
-            fake = trainer.G(z)
+            fake = G(z)
         if pair and real.shape == fake.shape:  # one pass through D, batch statistics per half
             with _SplitBatchNorm(trainer.D):
                 real_out, fake_out = D(torch.cat([real, fake.detach()])).chunk(2)
@@ -255,7 +261,7 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
         d_loss.backward()
         trainer.opt_d.step()
     if not cfg.reuse_fake:
-        fake = trainer.G(draw_g())
+        fake = G(draw_g())
     with _FrozenD(trainer.D):
         g_loss = trainer.g_loss_fn(D(fake))
         trainer.opt_g.zero_grad(set_to_none=True)
@@ -267,6 +273,20 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
             "acc_real": (real_out > 0).float().mean(), "acc_fake": (fake_out < 0).float().mean()}
 
 
+def model_forwards(trainer: "Trainer") -> tuple[Forward, Forward] | None:
+    """On the CPU, the DCGAN nets' forwards of :mod:`ganlib.dcgan_cpu`; None elsewhere."""
+    G, D = trainer.G, trainer.D
+    if trainer.device.type != "cpu" or type(G) is not DCGANGenerator or type(D) is not DCGANDiscriminator:
+        return None
+
+    def d_forward(x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            return D(x)  # the module's own shape check and message
+        return dcgan_cpu.discriminator_forward(D, x)
+
+    return (lambda z: dcgan_cpu.generator_forward(G, z) if z.ndim == 2 else G(z)), d_forward
+
+
 class EagerStep:
     """The ``"eager"`` path: draws like the plain path, then :func:`step_from_inputs`."""
 
@@ -275,9 +295,15 @@ class EagerStep:
     def __init__(self, trainer: "Trainer") -> None:
         self.trainer = trainer
         self.pair = can_pair(trainer.D)
+        self.forwards = model_forwards(trainer)
+        # freed activations stay in malloc's heap for the next step instead of page-faulting back in
+        self.keeps_memory = allocator.keep_freed_memory() if trainer.device.type == "cpu" else False
+        if trainer.device.type == "cpu" and (has_conv(trainer.G) or has_conv(trainer.D)):
+            for opt in (trainer.opt_d, trainer.opt_g):  # dense nets keep the plain path's bits
+                use_fused(opt)
         # cuDNN handles one-channel convolutions well; oneDNN does not
-        self.one_channel = _OneChannelConvs(trainer.G, trainer.D) if trainer.device.type == "cpu" else \
-            contextlib.nullcontext()
+        self.one_channel = _OneChannelConvs(trainer.G, trainer.D) if trainer.device.type == "cpu" and \
+            self.forwards is None else contextlib.nullcontext()
 
     def __call__(self) -> dict[str, torch.Tensor]:
         t = self.trainer
@@ -287,7 +313,7 @@ class EagerStep:
             return real, t.latent(real.shape[0])
 
         with self.one_channel:
-            return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair)
+            return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair, self.forwards)
 
 
 class CudaGraphStep:
@@ -388,10 +414,19 @@ def make_capturable(opt: torch.optim.Optimizer, device: torch.device) -> None:
             state["step"] = state["step"].to(device=device, dtype=torch.float32)
 
 
+def use_fused(opt: torch.optim.Optimizer) -> None:
+    """Run Adam's update as one fused kernel over all parameters (one call instead of ~10 per tensor)."""
+    for group in opt.param_groups:
+        if "fused" not in group:
+            raise ValueError(f"{type(opt).__name__} has no fused mode")
+        group["fused"], group["foreach"] = True, False
+
+
 def portable_optimizer_state(opt: torch.optim.Optimizer) -> dict:
-    """``opt.state_dict()`` as the plain path writes it (capturable off, step counts on the CPU)."""
+    """``opt.state_dict()`` as the plain path writes it (capturable and fused off, step counts on the CPU)."""
     state = opt.state_dict()
-    groups = [{**g, "capturable": False} if "capturable" in g else g for g in state["param_groups"]]
+    groups = [{**g, "capturable": False, "fused": None, "foreach": None} if "capturable" in g else g
+              for g in state["param_groups"]]
     inner = {i: {k: (v.cpu() if k == "step" and torch.is_tensor(v) else v) for k, v in s.items()}
              for i, s in state["state"].items()}
     return {"state": inner, "param_groups": groups}
