@@ -15,8 +15,11 @@ the losses agree with the plain path to float rounding:
   and the final flatten is done in channels_last order (:func:`discriminator_forward`). Dense (MLP)
   models get only the frozen-D change, so their training is bit-for-bit the plain path's. On the CPU, the
   convolutions with a single channel on one side (the image side of the DCGAN nets) run as unfold + matrix
-  product or matrix product + fold (:func:`conv_one_in`, :func:`conv_transpose_one_out`), a few times
-  cheaper than oneDNN's kernels for them.
+  product or matrix product + fold, a few times cheaper than oneDNN's kernels for them: for the DCGAN nets
+  as :mod:`ganlib.dcgan_cpu`'s layers fused with their activations (:func:`model_forwards`), for other
+  conv nets through :func:`conv_one_in` and :func:`conv_transpose_one_out`. Also on the CPU: Adam's update
+  of conv nets runs fused (one kernel for all parameters; rounding differs from the per-tensor loop only
+  in the last bits), and malloc keeps freed activations for the next step (:mod:`ganlib.allocator`).
 - ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
   real batch and draws its latents into fixed buffers, then replays one CUDA graph holding the whole
   D step(s) + G step, Adam updates included (``capturable=True``). No host synchronisation per step: the
