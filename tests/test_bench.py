@@ -25,3 +25,24 @@ def test_bench_prints_steps_per_s_last(capsys) -> None:
 def test_bench_bad_steps(capsys) -> None:
     assert main(["bench", "--steps", "0", "--device", "cpu"]) == 2
     assert "steps must be >= 1" in capsys.readouterr().err
+
+
+def _compare(*args: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "compare.py"), "--rounds", "2",
+                          "--steps", "1", "--warmup", "0", "--batch", "8", "--threads", "1", *args],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": root}, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()
+
+
+def test_compare_script_two_processes_and_one() -> None:
+    """benchmarks/compare.py: each loop in its own worker process by default, or both in one."""
+    for args, processes in (((), "two"), (("--same-process",), "one")):
+        lines = _compare(*args)
+        assert f"processes={processes}" in lines[0] and "path=eager" in lines[0]
+        assert sum(line.startswith("round ") for line in lines) == 2
+        assert re.fullmatch(r"median ratio over 2 rounds: \d+\.\d{3} \(min .*\)", lines[-1])
