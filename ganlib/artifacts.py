@@ -4,6 +4,7 @@ A CPU cannot train the DCGAN while the book builds, so the run is done once with
 and its results are shipped in ``ganlib/assets/checkpoints`` (see the README there):
 
 - ``dcgan_mnist_G.pt``: the final generator, float16 (``--export-generator ... --half``);
+- ``dcgan_mnist_D.pt``: the final discriminator, float16 (``--export-discriminator ... --half``);
 - ``dcgan_mnist_run.npz``: the training history of the whole run and 64 samples (fixed latents) from the
   generator at several steps, as uint8 images; written by ``python -m ganlib.artifacts`` from trainer
   checkpoints taken at those steps.
@@ -25,6 +26,7 @@ from ganlib.sampling import sample
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "checkpoints"
 GENERATOR_PATH = ASSETS / "dcgan_mnist_G.pt"
+DISCRIMINATOR_PATH = ASSETS / "dcgan_mnist_D.pt"
 RUN_PATH = ASSETS / "dcgan_mnist_run.npz"
 SAMPLE_SEED = 1234  # the fixed latents of the stored sample grids
 
@@ -41,29 +43,46 @@ def from_uint8(pixels: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.asarray(pixels).astype(np.float32) / 127.5 - 1.0)
 
 
-def _generator_for(config: str, weights: dict[str, torch.Tensor]) -> nn.Module:
+def _net_for(config: str, weights: dict[str, torch.Tensor], which: int = 0) -> nn.Module:
+    """The configuration's generator (``which=0``) or discriminator (1), with ``weights`` in float32, eval mode."""
     from ganlib.configs import CONFIGS  # local import: configs imports the data, which is heavier
 
     if config not in CONFIGS:
         raise ValueError(f"the checkpoint's config {config!r} is not one of {sorted(CONFIGS)}")
-    G = CONFIGS[config].models()[0]
-    G.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
-    return G.eval()
+    net = CONFIGS[config].models()[which]
+    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
+    return net.eval()
+
+
+def _generator_for(config: str, weights: dict[str, torch.Tensor]) -> nn.Module:
+    return _net_for(config, weights, 0)
+
+
+def _load_net(path: str | os.PathLike, kind: str, device: str | torch.device, config: str) -> tuple[nn.Module, int]:
+    key = {"generator": "G", "discriminator": "D"}[kind]
+    state = load_checkpoint(path)
+    if state.get("format") == f"ganlib-{kind}-v1":
+        config, steps = state["config"], int(state["steps"])
+    elif state.get("format") == "ganlib-trainer-v1":
+        steps = int(state["step"])
+    else:
+        raise ValueError(f"{path} is neither an exported {kind} nor a trainer checkpoint "
+                         f"(format {state.get('format')!r})")
+    return _net_for(config, state[key], 0 if key == "G" else 1).to(device), steps
 
 
 def load_generator(path: str | os.PathLike = GENERATOR_PATH, device: str | torch.device = "cpu",
                    config: str = "dcgan-mnist") -> tuple[nn.Module, int]:
     """Load a generator exported by ``python -m ganlib train --export-generator`` (float16 or 32) or a trainer
     checkpoint; returns (G in eval mode, float32, on ``device``; the number of training steps)."""
-    state = load_checkpoint(path)
-    if state.get("format") == "ganlib-generator-v1":
-        config, steps = state["config"], int(state["steps"])
-    elif state.get("format") == "ganlib-trainer-v1":
-        steps = int(state["step"])
-    else:
-        raise ValueError(f"{path} is neither an exported generator nor a trainer checkpoint "
-                         f"(format {state.get('format')!r})")
-    return _generator_for(config, state["G"]).to(device), steps
+    return _load_net(path, "generator", device, config)
+
+
+def load_discriminator(path: str | os.PathLike = DISCRIMINATOR_PATH, device: str | torch.device = "cpu",
+                       config: str = "dcgan-mnist") -> tuple[nn.Module, int]:
+    """Load a discriminator (weights and batch-norm statistics) exported by ``--export-discriminator`` or from a
+    trainer checkpoint; returns (D in eval mode, float32, on ``device``; the number of training steps)."""
+    return _load_net(path, "discriminator", device, config)
 
 
 def save_run(path: str | os.PathLike, history: dict[str, list[float]], samples: dict[int, torch.Tensor]) -> Path:

@@ -26,13 +26,15 @@ def _train(args: argparse.Namespace) -> int:
     h = trainer.history
     print(f"config={args.config} steps={trainer.step} device={trainer.device} "
           f"d_loss={h['d_loss'][-1]:.4f} g_loss={h['g_loss'][-1]:.4f}")
-    if args.export_generator:
-        weights = {k: v.detach().cpu().clone() for k, v in trainer.G.state_dict().items()}
-        if args.half:
-            weights = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
-        save_checkpoint({"format": "ganlib-generator-v1", "config": args.config, "steps": trainer.step,
-                         "seed": args.seed, "G": weights}, args.export_generator)
-        print(f"generator weights written to {args.export_generator}")
+    for kind, key, net, path in (("generator", "G", trainer.G, args.export_generator),
+                                 ("discriminator", "D", trainer.D, args.export_discriminator)):
+        if path:
+            weights = {k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}  # with batch-norm statistics
+            if args.half:
+                weights = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
+            save_checkpoint({"format": f"ganlib-{kind}-v1", "config": args.config, "steps": trainer.step,
+                             "seed": args.seed, key: weights}, path)
+            print(f"{kind} weights written to {path}")
     return 0
 
 
@@ -66,6 +68,7 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--checkpoint-every", type=int, help="also write the checkpoint every this many steps")
     t.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint and start over")
     t.add_argument("--export-generator", help="write the generator's weights alone to this path")
+    t.add_argument("--export-discriminator", help="write the discriminator's weights alone to this path")
     t.add_argument("--half", action="store_true", help="store exported weights in float16 (half the size)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=_train)

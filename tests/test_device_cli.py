@@ -65,3 +65,28 @@ def test_cli_trains_and_resumes(tmp_path, capsys):
 def test_cli_bad_input_is_a_message_not_a_traceback(capsys):
     assert main(["train", "mlp-normal", "--steps", "-3", "--quiet"]) == 2
     assert "steps must be an int" in capsys.readouterr().err
+
+
+def test_cli_exports_the_discriminator_with_its_statistics(tmp_path):
+    """--export-discriminator: D's weights and batch-norm running statistics, loadable by load_discriminator."""
+    from ganlib.artifacts import load_discriminator
+    from ganlib.checkpoint import load_checkpoint
+    ckpt, export = tmp_path / "run.pt", tmp_path / "d.pt"
+    assert main(["train", "dcgan-mnist", "--steps", "2", "--batch", "8", "--device", "cpu", "--quiet",
+                 "--checkpoint", str(ckpt), "--export-discriminator", str(export)]) == 0
+    D, steps = load_discriminator(export)
+    D_ck, steps_ck = load_discriminator(ckpt)  # the same net, from the trainer checkpoint
+    assert steps == steps_ck == 2 and not D.training
+    saved = load_checkpoint(ckpt)["D"]
+    assert torch.equal(D.features[3].running_mean, saved["features.3.running_mean"])  # statistics travelled
+    x = torch.tanh(torch.randn(5, 1, 28, 28))
+    assert torch.equal(D(x), D_ck(x))
+    with pytest.raises(ValueError, match="neither an exported discriminator"):
+        load_discriminator(_foreign(tmp_path))  # a generator file is not a discriminator
+
+
+def _foreign(tmp_path):
+    from ganlib.checkpoint import save_checkpoint
+    path = tmp_path / "foreign.pt"
+    save_checkpoint({"format": "ganlib-generator-v1", "config": "dcgan-mnist", "steps": 1, "G": {}}, path)
+    return path
