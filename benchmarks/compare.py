@@ -91,6 +91,11 @@ def main() -> None:
             parser.error(f"--{name} must be >= 1")
     if args.worker:
         return worker(args.worker, args)
+    from ganlib.device import pick_device
+    try:
+        pick_device(args.device)
+    except ValueError as exc:
+        parser.error(str(exc))
     argv = [a for a in sys.argv[1:] if a != "--same-process"]
     if args.same_process:
         base, ours = build("baseline", args), build("ganlib", args)

@@ -27,7 +27,7 @@ def test_bench_bad_steps(capsys) -> None:
     assert "steps must be >= 1" in capsys.readouterr().err
 
 
-def _compare(*args: str) -> list[str]:
+def _compare(*args: str, rc: int = 0) -> list[str]:
     import os
     import subprocess
     import sys
@@ -35,8 +35,8 @@ def _compare(*args: str) -> list[str]:
     out = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "compare.py"), "--rounds", "2",
                           "--steps", "1", "--warmup", "0", "--batch", "8", "--threads", "1", *args],
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": root}, timeout=300)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip().splitlines()
+    assert out.returncode == rc, out.stderr
+    return (out.stdout if rc == 0 else out.stderr).strip().splitlines()
 
 
 def test_compare_script_two_processes_and_one() -> None:
@@ -46,3 +46,10 @@ def test_compare_script_two_processes_and_one() -> None:
         assert f"processes={processes}" in lines[0] and "path=eager" in lines[0]
         assert sum(line.startswith("round ") for line in lines) == 2
         assert re.fullmatch(r"median ratio over 2 rounds: \d+\.\d{3} \(min .*\)", lines[-1])
+
+
+def test_compare_script_rejects_a_missing_device() -> None:
+    if torch.cuda.is_available():
+        return
+    err = _compare("--device", "cuda", rc=2)
+    assert "CUDA is not available" in err[-1] and "Traceback" not in "\n".join(err)
