@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ganlib.train import Trainer
 
 PATHS = ("plain", "eager", "cuda-graph")
+# Adam's fused kernel exists for CPU tensors from torch 2.4 on (ganlib supports torch >= 2.1)
+CPU_FUSED_ADAM = tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 4)
 
 
 def has_conv(module: nn.Module) -> bool:
@@ -301,7 +303,7 @@ class EagerStep:
         self.forwards = model_forwards(trainer)
         # freed activations stay in malloc's heap for the next step instead of page-faulting back in
         self.keeps_memory = allocator.keep_freed_memory() if trainer.device.type == "cpu" else False
-        if trainer.device.type == "cpu" and (has_conv(trainer.G) or has_conv(trainer.D)):
+        if trainer.device.type == "cpu" and (has_conv(trainer.G) or has_conv(trainer.D)) and CPU_FUSED_ADAM:
             for opt in (trainer.opt_d, trainer.opt_g):  # dense nets keep the plain path's bits
                 use_fused(opt)
         # cuDNN handles one-channel convolutions well; oneDNN does not

@@ -50,6 +50,9 @@ def test_dcgan_fast_matches_plain(kw: dict) -> None:
     for a, b in zip(quick.G.parameters(), plain.G.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=10 * quick.config.lr_g)
     assert quick._fast_step.pair  # real and fake went through D as one batch, with split batch norms
+    assert quick._fast_step.forwards is not None  # the fused image-side layers of ganlib.dcgan_cpu ran
+    assert bool(quick.opt_d.param_groups[0]["fused"]) == fast.CPU_FUSED_ADAM  # one kernel per Adam step
+    assert quick.state_dict()["opt_d"]["param_groups"][0]["fused"] is None  # checkpoints load into plain Adam
     for a, b in zip(quick.D.buffers(), plain.D.buffers()):  # running statistics (depend on the weights)
         torch.testing.assert_close(a.float(), b.float(), rtol=0, atol=10 * quick.config.lr_d)
     # both paths drew the same random numbers in the same order
