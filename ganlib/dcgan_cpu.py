@@ -123,16 +123,23 @@ def generator_forward(G: DCGANGenerator, z: torch.Tensor) -> torch.Tensor:
 
 
 def discriminator_forward(D: DCGANDiscriminator, x: torch.Tensor) -> torch.Tensor:
-    """``D(x)`` for the DCGAN discriminator: first layer as :class:`ImageConvLeaky`, flatten in NHWC order.
-
-    The (B, C, 7, 7) features are flattened in (H, W, C) order, a free view of channels_last memory, and the
-    linear weights are permuted to match: :math:`\\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
-    """
+    """``D(x)`` for the DCGAN discriminator: first layer as :class:`ImageConvLeaky`, flatten in NHWC order."""
     first, act, conv, bn, act2 = D.features
     h = ImageConvLeaky.apply(x, first.weight, first.bias, _geometry(first), act.negative_slope)
-    h = act2(bn(conv(h)))  # (B, 2*ndf, 7, 7), channels_last
+    return classify_nhwc(D.classify, act2(bn(conv(h))))  # features (B, 2*ndf, 7, 7), channels_last
+
+
+def classify_nhwc(lin: nn.Linear, h: torch.Tensor) -> torch.Tensor:
+    r"""``lin(h.flatten(1)).squeeze(1)`` for channels_last features h (B, C, H, W), without a layout copy.
+
+    ``DCGANDiscriminator`` flattens its features in (C, H, W) order; on channels_last memory that costs a copy
+    forward and backward, and the gradient then reaches the convolutions in the wrong layout. Flattened in
+    (H, W, C) order instead (a free view), with the linear weights permuted to match, the logit is
+    :math:`\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
+    """
+    if not h.is_contiguous(memory_format=torch.channels_last):
+        return lin(h.flatten(1)).squeeze(1)
     b, c, hh, ww = h.shape
-    h = h.permute(0, 2, 3, 1).reshape(b, hh * ww * c)  # (B, 7*7*2*ndf)
-    lin = D.classify
+    rows = h.permute(0, 2, 3, 1).reshape(b, hh * ww * c)  # (B, H*W*C), a view of NHWC memory
     w = lin.weight.view(1, c, hh, ww).permute(0, 2, 3, 1).reshape(1, hh * ww * c)  # the same order
-    return F.linear(h, w, lin.bias).squeeze(1)  # (B,)
+    return F.linear(rows, w, lin.bias).squeeze(1)  # (B,)

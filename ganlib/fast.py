@@ -14,10 +14,9 @@ the losses agree with the plain path to float rounding:
   norms normalise each half on its own (the same statistics and running-average updates as two passes),
   and the final flatten is done in channels_last order (:func:`discriminator_forward`). Dense (MLP)
   models get only the frozen-D change, so their training is bit-for-bit the plain path's. On the CPU, the
-  convolutions with a single channel on one side (the image side of the DCGAN nets) run as unfold + matrix
-  product or matrix product + fold, a few times cheaper than oneDNN's kernels for them: for the DCGAN nets
-  as :mod:`ganlib.dcgan_cpu`'s layers fused with their activations (:func:`model_forwards`), for other
-  conv nets through :func:`conv_one_in` and :func:`conv_transpose_one_out`. Also on the CPU: Adam's update
+  DCGAN nets' convolutions with a single channel on one side (their image side) run as unfold + matrix
+  product or matrix product + fold, fused with their activations, a few times cheaper than oneDNN's kernels
+  for them (:mod:`ganlib.dcgan_cpu`, :func:`model_forwards`). Also on the CPU: Adam's update
   of conv nets runs fused (one kernel for all parameters; rounding differs from the per-tensor loop only
   in the last bits), and malloc keeps freed activations for the next step (:mod:`ganlib.allocator`).
 - ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
@@ -30,7 +29,6 @@ On MPS, or with ``fast=False``, the trainer uses the plain step. :func:`choose_p
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from typing import TYPE_CHECKING, Callable
 
@@ -119,99 +117,16 @@ def can_pair(D: nn.Module) -> bool:
 
 
 def discriminator_forward(D: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
-    r"""D's forward, with the DCGAN discriminator's flatten done in channels_last order.
-
-    ``DCGANDiscriminator`` flattens its (B, C, 7, 7) features in (C, H, W) order for its last linear layer;
-    on channels_last features that costs a layout copy forward and backward, and the gradient then reaches the
-    convolutions in the wrong layout. Here the features are flattened in (H, W, C) order, a free view, and the
-    linear weights are permuted to match: :math:`\sum_{c,h,w} w_{chw} h_{chw}` summed in another order.
-    """
+    """D's forward, with the DCGAN discriminator's flatten done in channels_last order (``classify_nhwc``)."""
     if type(D) is not DCGANDiscriminator or not D.classify.weight.is_contiguous():
         return D
-    lin = D.classify
 
     def forward(x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
             return D(x)  # the module's own shape check and message
-        h = D.features(x)  # (B, 2*ndf, 7, 7)
-        if not h.is_contiguous(memory_format=torch.channels_last):
-            return lin(h.flatten(1)).squeeze(1)
-        b, c, hh, ww = h.shape
-        h = h.permute(0, 2, 3, 1).reshape(b, hh * ww * c)  # (B, 7*7*2*ndf), a view of NHWC memory
-        w = lin.weight.view(1, c, hh, ww).permute(0, 2, 3, 1).reshape(1, hh * ww * c)  # same order
-        return torch.nn.functional.linear(h, w, lin.bias).squeeze(1)  # (B,)
+        return dcgan_cpu.classify_nhwc(D.classify, D.features(x))  # features (B, 2*ndf, 7, 7)
 
     return forward
-
-
-def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
-
-
-def conv_one_in(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
-    r"""A convolution with one input channel as one matrix product: (B, 1, H, W) -> channels_last (B, C, H', W').
-
-    :math:`y_{b,c,l} = b_c + \sum_k W_{c,k}\,\mathrm{unfold}(x)_{b,k,l}`, k over the kernel's taps, l over
-    output positions; the product is laid out (B*L, C), which is the channels_last layout of y.
-    """
-    kh, kw = conv.kernel_size
-    cols = nn.functional.unfold(x, conv.kernel_size, padding=conv.padding, stride=conv.stride)  # (B, kh*kw, L)
-    b, _, h, w = x.shape
-    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
-    ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    rows = cols.transpose(1, 2).reshape(b * ho * wo, kh * kw)  # (B*L, kh*kw)
-    weight = conv.weight.reshape(conv.out_channels, kh * kw)  # (C, kh*kw)
-    y = torch.addmm(conv.bias, rows, weight.t()) if conv.bias is not None else rows @ weight.t()  # (B*L, C)
-    y = y.view(b, ho, wo, conv.out_channels).permute(0, 3, 1, 2)  # (B, C, H', W'), channels_last
-    # a fresh tensor, not a view: an in-place activation on a view would cost a full copy in the backward pass
-    return y.clone(memory_format=torch.channels_last)
-
-
-def conv_transpose_one_out(x: torch.Tensor, conv: nn.ConvTranspose2d) -> torch.Tensor:
-    r"""A transposed convolution with one output channel as a matrix product and a fold: (B, C, H, W) -> (B, 1, H', W').
-
-    The transposed convolution is the adjoint of ``unfold``: column l of the taps is
-    :math:`\sum_c x_{b,c,l} W_{c,k}`, and ``fold`` adds the overlapping taps into the image.
-    """
-    kh, kw = conv.kernel_size
-    b, c, h, w = x.shape
-    (ph, pw), (sh, sw) = _pair(conv.padding), _pair(conv.stride)
-    ho, wo = (h - 1) * sh - 2 * ph + kh, (w - 1) * sw - 2 * pw + kw
-    rows = x.permute(0, 2, 3, 1).reshape(b * h * w, c)  # (B*L, C), a view for channels_last x
-    taps = (rows @ conv.weight.reshape(c, kh * kw)).view(b, h * w, kh * kw).transpose(1, 2)  # (B, kh*kw, L)
-    y = nn.functional.fold(taps, (ho, wo), conv.kernel_size, padding=conv.padding, stride=conv.stride)
-    return y if conv.bias is None else y + conv.bias.view(1, 1, 1, 1)  # (B, 1, H', W')
-
-
-def _one_channel(m: nn.Module) -> bool:
-    """Convolutions that :func:`conv_one_in` / :func:`conv_transpose_one_out` compute exactly."""
-    if isinstance(m, nn.Conv2d):
-        return (m.in_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
-                and m.padding_mode == "zeros" and not isinstance(m.padding, str))
-    if isinstance(m, nn.ConvTranspose2d):
-        return (m.out_channels == 1 and m.groups == 1 and _pair(m.dilation) == (1, 1)
-                and _pair(m.output_padding) == (0, 0) and m.padding_mode == "zeros")
-    return False
-
-
-class _OneChannelConvs:
-    """Context manager: the one-channel (transposed) convolutions of the given modules run as matrix products.
-
-    oneDNN's convolutions are slow when one side has a single channel (the image side of the DCGAN nets);
-    written as unfold + GEMM (or GEMM + fold) they cost a few times less on the CPU.
-    """
-
-    def __init__(self, *modules: nn.Module) -> None:
-        self.convs = [m for mod in modules for m in mod.modules() if _one_channel(m)]
-
-    def __enter__(self) -> None:
-        for m in self.convs:
-            fn = conv_one_in if isinstance(m, nn.Conv2d) else conv_transpose_one_out
-            m.forward = (lambda f, mod: (lambda x: f(x, mod) if x.ndim == 4 else type(mod).forward(mod, x)))(fn, m)
-
-    def __exit__(self, *exc: object) -> None:
-        for m in self.convs:
-            del m.forward
 
 
 class _FrozenD:
@@ -306,9 +221,6 @@ class EagerStep:
         if trainer.device.type == "cpu" and (has_conv(trainer.G) or has_conv(trainer.D)) and CPU_FUSED_ADAM:
             for opt in (trainer.opt_d, trainer.opt_g):  # dense nets keep the plain path's bits
                 use_fused(opt)
-        # cuDNN handles one-channel convolutions well; oneDNN does not
-        self.one_channel = _OneChannelConvs(trainer.G, trainer.D) if trainer.device.type == "cpu" and \
-            self.forwards is None else contextlib.nullcontext()
 
     def __call__(self) -> dict[str, torch.Tensor]:
         t = self.trainer
@@ -317,8 +229,7 @@ class EagerStep:
             real = t.real_batch()
             return real, t.latent(real.shape[0])
 
-        with self.one_channel:
-            return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair, self.forwards)
+        return step_from_inputs(t, draw, lambda: t.latent(t.config.batch_size), self.pair, self.forwards)
 
 
 class CudaGraphStep:
