@@ -37,12 +37,10 @@ def auc(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> float:
 def _average_ranks(x: torch.Tensor) -> torch.Tensor:
     """Ranks 1..n of x, ties sharing the mean of their ranks."""
     order = torch.argsort(x)
-    sorted_x = x[order]
-    ranks = torch.empty_like(x)
-    ranks[order] = torch.arange(1, len(x) + 1, dtype=x.dtype)
-    _, inverse, counts = torch.unique_consecutive(sorted_x, return_inverse=True, return_counts=True)
+    _, inverse, counts = torch.unique_consecutive(x[order], return_inverse=True, return_counts=True)
     first = torch.cumsum(counts, 0) - counts + 1  # rank of each group's first member
     mean_rank = (first + (counts - 1) / 2).to(x.dtype)  # (groups,)
+    ranks = torch.empty_like(x)
     ranks[order] = mean_rank[inverse]
     return ranks
 
