@@ -5,12 +5,16 @@ For each row x of ``x`` (flattened images) and a reference set of real images r_
 - ``nearest_distance``: the Euclidean distance min_j ||x - r_j||_2, averaged over the rows; near 0 means copies of the
   reference, large means unlike any reference image;
 - ``knn_vote``: the labels of the k nearest r_j and the fraction of them that agree with their majority; a clean
-  digit's neighbours agree, a blob's do not.
+  digit's neighbours agree, a blob's do not;
+- ``scramble_pixels``: the control for both, and for ``ganlib.classifier``: real images with their pixels
+  permuted, the same intensities without strokes.
 """
 
 from __future__ import annotations
 
 import torch
+
+from ganlib.device import Seed, make_generator
 
 
 def _rows(x: torch.Tensor, name: str) -> torch.Tensor:
@@ -48,3 +52,13 @@ def knn_vote(x: torch.Tensor, reference: torch.Tensor, labels: torch.Tensor, k: 
     counts = torch.nn.functional.one_hot(labels.to(idx.device)[idx], n_classes).sum(dim=1)  # (n, n_classes)
     top = counts.max(dim=1)
     return top.indices.cpu(), (top.values.double() / k).mean().item()
+
+
+def scramble_pixels(images: torch.Tensor, seed: Seed = 0) -> torch.Tensor:
+    """Each image with its pixels randomly permuted (an independent permutation per image, in order)."""
+    if not torch.is_tensor(images) or images.ndim < 2:
+        raise ValueError(f"images must be a tensor (n, ...) of images, got "
+                         f"{tuple(images.shape) if torch.is_tensor(images) else type(images).__name__}")
+    g = make_generator(seed)
+    n_pixels = images[0].numel()
+    return torch.stack([img.flatten()[torch.randperm(n_pixels, generator=g)].view(img.shape) for img in images])

@@ -38,3 +38,15 @@ def test_bad_inputs():
         knn_vote(torch.zeros(1, 2), ref, labels, k=5)
     with pytest.raises(ValueError, match="labels"):
         knn_vote(torch.zeros(1, 2), ref, labels.float(), k=2)
+
+
+def test_scramble_pixels_permutes_each_image_and_is_seeded():
+    from ganlib.nearest import scramble_pixels
+    x = torch.arange(2 * 9, dtype=torch.float32).view(2, 1, 3, 3)
+    a, b = scramble_pixels(x, seed=3), scramble_pixels(x, seed=3)
+    assert torch.equal(a, b) and a.shape == x.shape
+    for img, scr in zip(x, a):  # same intensities, new places
+        assert torch.equal(img.flatten().sort().values, scr.flatten().sort().values)
+    assert not torch.equal(a, x)
+    with pytest.raises(ValueError, match="images"):
+        scramble_pixels(torch.zeros(3))
