@@ -20,7 +20,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from ganlib.data import mnist_images
-from ganlib.models import DCGANDiscriminator, DCGANGenerator
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator
 
 
 class BaselineDCGAN:

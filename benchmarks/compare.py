@@ -5,7 +5,7 @@ steps of one then of the other, alternating which goes first; the figure to quot
 of (ganlib steps/s) / (baseline steps/s), robust to a noisy machine.
 
 Each loop runs in its own worker process (the two take turns; the idle one waits on a pipe), because ganlib's
-CPU path changes process-wide state (malloc's thresholds, ``ganlib.allocator``) that a user's own script
+CPU path changes process-wide state (malloc's thresholds, ``ganlib.training.allocator``) that a user's own script
 would not have. ``--same-process`` runs both in this process instead, so that the baseline gets that setting
 too: the ratio then shows what the training step itself gains.
 
@@ -36,7 +36,7 @@ def build(which: str, args: argparse.Namespace):
     if which == "baseline":
         from baseline_dcgan import BaselineDCGAN
         return BaselineDCGAN(args.batch, args.device)
-    from ganlib.bench import TrainerBench
+    from ganlib.training.bench import TrainerBench
     return TrainerBench("dcgan", args.batch, args.device, fast=not args.plain)
 
 

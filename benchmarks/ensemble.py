@@ -15,9 +15,9 @@ import time
 import torch
 
 from ganlib.data import Normal
-from ganlib.ensemble import fit_ensemble, sequential_config
-from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, Trainer
+from ganlib.training.ensemble import fit_ensemble, sequential_config
+from ganlib.nets.models import MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import TrainConfig, Trainer
 
 
 def models(seed: int) -> tuple[MLPGenerator, MLPDiscriminator]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import torch
 
-from ganlib.checkpoint import save_checkpoint
-from ganlib.configs import CONFIGS, build
-from ganlib.train import Trainer
+from ganlib.training.checkpoint import save_checkpoint
+from ganlib.training.configs import CONFIGS, build
+from ganlib.training.trainer import Trainer
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -39,7 +39,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from ganlib.bench import bench
+    from ganlib.training.bench import bench
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python scripts/ch3_large_run.py            # CPU: about 10 minutes on 2 cores
     PYTHONPATH=. .venv/bin/python scripts/ch3_large_run.py --device cuda --scale 2   # bigger, on a GPU
 
-The notebooks run the same ganlib.generalisation functions at quick sizes and assert their checks live;
+The notebooks run the same ganlib.theory.generalisation functions at quick sizes and assert their checks live;
 this script only widens the grids (larger d, m, widths and supports).
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganlib.generalisation import (memorisation_curve, memorising_generator, nn_generalisation_grid,
-                                   smoothed_js_grid, w1_grid)
+from ganlib.theory.generalisation import (memorisation_curve, memorising_generator, nn_generalisation_grid,
+                                   smoothed_js_grid, w1_sample_grid)
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "ch3_large_run.json"
 
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     result = {
         "command": "PYTHONPATH=. python scripts/ch3_large_run.py " + " ".join(argv),
         "torch": torch.__version__, "python": platform.python_version(),
-        "w1": w1_grid(ds=[2, 8, 32, 128, 512, 2048], ms=[16, 64, 256, 1024 * s], trials=10, seed=0),
+        "w1": w1_sample_grid(ds=[2, 8, 32, 128, 512, 2048], ms=[16, 64, 256, 1024 * s], trials=10, seed=0),
         "smoothed_js": smoothed_js_grid(ds=[4, 16, 64, 256, 512 * s], ms=[16, 64, 256, 1024],
                                         sigmas=[float(v) for v in np.geomspace(0.03, 10.0, 12)],
                                         n_samples=1000 * s, seed=0, device=args.device),

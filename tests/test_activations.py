@@ -1,4 +1,4 @@
-"""ganlib.activations against autograd and the complex-step derivative (independent oracles)."""
+"""ganlib.nets.activations against autograd and the complex-step derivative (independent oracles)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from ganlib.activations import ACTIVATIONS, get_activation
+from ganlib.nets.activations import ACTIVATIONS, get_activation
 
 GRID = torch.arange(-3000, 3001, dtype=torch.float64) / 100  # [-30, 30], includes 0 exactly
 NUMPY = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "softplus": lambda z: np.log(1 + np.exp(z))}

@@ -1,4 +1,4 @@
-"""ganlib.allocator: freed activations' pages are reused instead of faulted in again (Linux, glibc)."""
+"""ganlib.training.allocator: freed activations' pages are reused instead of faulted in again (Linux, glibc)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ganlib import allocator
+from ganlib.training import allocator
 
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
                            reason="mallopt is glibc's")
@@ -17,7 +17,7 @@ glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or os.confstr("C
 # last two writes (the first always faults: the pages are new to the process)
 PROBE = """
 import ctypes, resource, sys
-from ganlib import allocator
+from ganlib.training import allocator
 applied = allocator.keep_freed_memory() if sys.argv[1] == "on" else False
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]

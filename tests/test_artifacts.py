@@ -1,15 +1,15 @@
-"""ganlib.sampling and ganlib.artifacts: seeded samples, uint8 round trips, stored runs and generators."""
+"""ganlib.training.sampling and ganlib.book.artifacts: seeded samples, uint8 round trips, stored runs and generators."""
 
 import numpy as np
 import pytest
 import torch
 
-from ganlib.artifacts import from_uint8, load_generator, load_run, main, save_run, to_uint8
-from ganlib.checkpoint import save_checkpoint
-from ganlib.configs import build
-from ganlib.models import DCGANGenerator, MLPGenerator
-from ganlib.sampling import sample
-from ganlib.train import Trainer
+from ganlib.book.artifacts import from_uint8, load_generator, load_run, main, save_run, to_uint8
+from ganlib.training.checkpoint import save_checkpoint
+from ganlib.training.configs import build
+from ganlib.nets.models import DCGANGenerator, MLPGenerator
+from ganlib.training.sampling import sample
+from ganlib.training.trainer import Trainer
 
 
 def test_sample_is_seeded_and_restores_mode():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ganlib.backprop import dense_params, finite_difference_grad, max_relative_error, mlp_backward, mlp_forward
-from ganlib.models import mlp
+from ganlib.nets.backprop import dense_params, finite_difference_grad, max_relative_error, mlp_backward, mlp_forward
+from ganlib.nets.models import mlp
 
 
 def _net_and_data(activation: str, seed: int = 0):

@@ -1,4 +1,4 @@
-"""ganlib.classifier: the classifier score against scipy's KL divergence, its bounds, and a seeded fit."""
+"""ganlib.evaluation.classifier: the classifier score against scipy's KL divergence, its bounds, and a seeded fit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from scipy import stats
 
-from ganlib import classifier as C
+from ganlib.evaluation import classifier as C
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

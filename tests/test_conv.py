@@ -1,4 +1,4 @@
-"""ganlib.conv against torch's convolution functions, scipy.signal and autograd (independent oracles)."""
+"""ganlib.nets.conv against torch's convolution functions, scipy.signal and autograd (independent oracles)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from scipy import signal
 
-from ganlib.conv import (conv2d_direct, conv2d_matrix, conv_output_size, conv_transpose2d_direct,
+from ganlib.nets.conv import (conv2d_direct, conv2d_matrix, conv_output_size, conv_transpose2d_direct,
                          conv_transpose_output_size, pool2d_direct, pool_output_size)
 
 

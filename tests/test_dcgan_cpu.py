@@ -1,4 +1,4 @@
-"""The CPU fast path's DCGAN layers (ganlib.dcgan_cpu) against torch's modules and finite differences."""
+"""The CPU fast path's DCGAN layers (ganlib.training.dcgan_cpu) against torch's modules and finite differences."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganlib import dcgan_cpu
-from ganlib.models import DCGANDiscriminator, DCGANGenerator
+from ganlib.training import dcgan_cpu
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 CL = torch.channels_last

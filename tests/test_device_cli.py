@@ -1,4 +1,4 @@
-"""ganlib.device, ganlib.notebook and the command line."""
+"""ganlib.device, ganlib.book.notebook and the command line."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import torch
 
 from ganlib import make_generator, pick_device, seed_everything
 from ganlib.cli import main
-from ganlib.notebook import setup
+from ganlib.book.notebook import setup
 
 
 def test_pick_device_order():
@@ -69,8 +69,8 @@ def test_cli_bad_input_is_a_message_not_a_traceback(capsys):
 
 def test_cli_exports_the_discriminator_with_its_statistics(tmp_path):
     """--export-discriminator: D's weights and batch-norm running statistics, loadable by load_discriminator."""
-    from ganlib.artifacts import load_discriminator
-    from ganlib.checkpoint import load_checkpoint
+    from ganlib.book.artifacts import load_discriminator
+    from ganlib.training.checkpoint import load_checkpoint
     ckpt, export = tmp_path / "run.pt", tmp_path / "d.pt"
     assert main(["train", "dcgan-mnist", "--steps", "2", "--batch", "8", "--device", "cpu", "--quiet",
                  "--checkpoint", str(ckpt), "--export-discriminator", str(export)]) == 0
@@ -86,7 +86,7 @@ def test_cli_exports_the_discriminator_with_its_statistics(tmp_path):
 
 
 def _foreign(tmp_path):
-    from ganlib.checkpoint import save_checkpoint
+    from ganlib.training.checkpoint import save_checkpoint
     path = tmp_path / "foreign.pt"
     save_checkpoint({"format": "ganlib-generator-v1", "config": "dcgan-mnist", "steps": 1, "G": {}}, path)
     return path

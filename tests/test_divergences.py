@@ -1,4 +1,4 @@
-"""Tests for ganlib.divergences against independent oracles: scipy, closed forms for Gaussians, brute force."""
+"""Tests for ganlib.distances.divergences against independent oracles: scipy, closed forms for Gaussians, brute force."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-from ganlib.divergences import js, kl, tv, w1_1d, w1_grid
+from ganlib.distances.divergences import js, kl, tv, w1_1d, w1_grid
 
 
 def _random_simplex(rng: np.random.Generator, k: int) -> np.ndarray:

@@ -1,11 +1,11 @@
-"""Tests for ganlib.dynamics: the closed-form update maps against the simulated update rules."""
+"""Tests for ganlib.theory.dynamics: the closed-form update maps against the simulated update rules."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from ganlib.dynamics import METHODS, simulate, spectral_radius, update_matrix
+from ganlib.theory.dynamics import METHODS, simulate, spectral_radius, update_matrix
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -1,4 +1,4 @@
-"""N MLP GANs trained together (ganlib.ensemble) match the same N runs trained one by one with Trainer."""
+"""N MLP GANs trained together (ganlib.training.ensemble) match the same N runs trained one by one with Trainer."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from ganlib.data import Exponential, Normal
-from ganlib import ensemble
-from ganlib.ensemble import StackedMLP, chunkable, draws, fit_ensemble, sequential_config
-from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, Trainer
+from ganlib.training import ensemble
+from ganlib.training.ensemble import StackedMLP, chunkable, draws, fit_ensemble, sequential_config
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import TrainConfig, Trainer
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -1,14 +1,14 @@
-"""The fast training paths compute the same steps as the plain reference path (ganlib.fast, issue 6)."""
+"""The fast training paths compute the same steps as the plain reference path (ganlib.training.fast, issue 6)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from ganlib import fast
+from ganlib.training import fast
 from ganlib.data import Normal, mnist_images
-from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, Trainer
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import TrainConfig, Trainer
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -50,7 +50,7 @@ def test_dcgan_fast_matches_plain(kw: dict) -> None:
     for a, b in zip(quick.G.parameters(), plain.G.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=10 * quick.config.lr_g)
     assert quick._fast_step.pair  # real and fake went through D as one batch, with split batch norms
-    assert quick._fast_step.forwards is not None  # the fused image-side layers of ganlib.dcgan_cpu ran
+    assert quick._fast_step.forwards is not None  # the fused image-side layers of ganlib.training.dcgan_cpu ran
     assert bool(quick.opt_d.param_groups[0]["fused"]) == fast.CPU_FUSED_ADAM  # one kernel per Adam step
     assert quick.state_dict()["opt_d"]["param_groups"][0]["fused"] is None  # checkpoints load into plain Adam
     for a, b in zip(quick.D.buffers(), plain.D.buffers()):  # running statistics (depend on the weights)

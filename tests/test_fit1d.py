@@ -1,11 +1,11 @@
-"""ganlib.fit1d against scipy: kstest, and W1 as the integral of |F_n - F| (quad) or between large samples."""
+"""ganlib.evaluation.fit1d against scipy: kstest, and W1 as the integral of |F_n - F| (quad) or between large samples."""
 
 import numpy as np
 import pytest
 import torch
 from scipy import integrate, stats
 
-from ganlib.fit1d import ks_statistic, w1_to_law
+from ganlib.evaluation.fit1d import ks_statistic, w1_to_law
 
 LAWS = [stats.norm(7.0, 0.7), stats.expon(scale=2.0), stats.uniform(-1.0, 3.0)]
 

@@ -1,4 +1,4 @@
-"""Tests for ganlib.function_space (Theorem 2), ganlib.projection and ganlib.mle_gradient (Theorem 3)."""
+"""Tests for ganlib.theory.function_space (Theorem 2), ganlib.theory.projection and ganlib.theory.mle_gradient (Theorem 3)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from ganlib.data import GaussianMixture, Normal
-from ganlib.divergences import js
-from ganlib.function_space import (criterion, function_space_descent, function_space_gradient, parametric_descent,
+from ganlib.distances.divergences import js
+from ganlib.theory.function_space import (criterion, function_space_descent, function_space_gradient, parametric_descent,
                                    two_mode_density)
-from ganlib.mle_gradient import kl_gradient, mle_loss_gradient
-from ganlib.projection import best_gaussian
-from ganlib.quadrature import density_on_grid, normal_pdf, uniform_grid
+from ganlib.theory.mle_gradient import kl_gradient, mle_loss_gradient
+from ganlib.theory.projection import best_gaussian
+from ganlib.distances.quadrature import density_on_grid, normal_pdf, uniform_grid
 
 X, DX = uniform_grid(-8, 8, 1601)
 P = density_on_grid(GaussianMixture([-2.0, 2.0], 0.5), X)
@@ -79,7 +79,7 @@ def test_best_gaussian_kl_is_moment_matching() -> None:
 
 
 def test_segment_and_generator_gradient() -> None:
-    from ganlib.disjoint import Segment, generator_gradient
+    from ganlib.theory.disjoint import Segment, generator_gradient
 
     pts = Segment(0.3).sample(50, seed=0)
     assert pts.shape == (50, 2) and bool((pts[:, 0] == 0.3).all()) and 0 <= float(pts[:, 1].min())

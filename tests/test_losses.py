@@ -1,11 +1,11 @@
-"""ganlib.losses against their definitions on probabilities (an independent, naive oracle) and autograd."""
+"""ganlib.training.losses against their definitions on probabilities (an independent, naive oracle) and autograd."""
 
 import math
 
 import pytest
 import torch
 
-from ganlib import losses as L
+from ganlib.training import losses as L
 
 
 

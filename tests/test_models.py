@@ -1,9 +1,9 @@
-"""ganlib.models: shapes, parameter counts from closed forms, initialisation, bad inputs."""
+"""ganlib.nets.models: shapes, parameter counts from closed forms, initialisation, bad inputs."""
 
 import pytest
 import torch
 
-from ganlib.models import (DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, count_parameters,
+from ganlib.nets.models import (DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, count_parameters,
                            mlp)
 
 

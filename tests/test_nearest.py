@@ -1,9 +1,9 @@
-"""ganlib.nearest against brute-force loops."""
+"""ganlib.evaluation.nearest against brute-force loops."""
 
 import pytest
 import torch
 
-from ganlib.nearest import knn_vote, nearest_distance
+from ganlib.evaluation.nearest import knn_vote, nearest_distance
 
 
 def test_nn_distance_brute_force():
@@ -41,7 +41,7 @@ def test_bad_inputs():
 
 
 def test_scramble_pixels_permutes_each_image_and_is_seeded():
-    from ganlib.nearest import scramble_pixels
+    from ganlib.evaluation.nearest import scramble_pixels
     x = torch.arange(2 * 9, dtype=torch.float32).view(2, 1, 3, 3)
     a, b = scramble_pixels(x, seed=3), scramble_pixels(x, seed=3)
     assert torch.equal(a, b) and a.shape == x.shape

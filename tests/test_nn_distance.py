@@ -1,4 +1,4 @@
-"""ganlib.nn_distance against closed forms (JS, TV) and a generic optimiser over all functions."""
+"""ganlib.distances.nn_distance against closed forms (JS, TV) and a generic optimiser over all functions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 from scipy.optimize import minimize
 from scipy.spatial.distance import jensenshannon
 
-from ganlib.nn_distance import f_distance_all_functions, n_params, nn_distance
+from ganlib.distances.nn_distance import f_distance_all_functions, n_params, nn_distance
 
 
 def brute_sup(p, q, phi):

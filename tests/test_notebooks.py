@@ -36,5 +36,5 @@ def test_notebook_is_listed_executed_and_clean(path):
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"stored error output: {errors[0].get('ename')}"
     assert COLAB_LINE in "".join(code[0]["source"]), "the first code cell must be the Colab install cell"
-    assert "setup(" in "".join(code[1]["source"]), "the second code cell must call ganlib.notebook.setup"
+    assert "setup(" in "".join(code[1]["source"]), "the second code cell must call ganlib.book.notebook.setup"
     assert any("assert" in "".join(c["source"]) for c in code), "a chapter with no check"

@@ -1,4 +1,4 @@
-"""Tests for ganlib.optimal_d and ganlib.quadrature: closed forms, brute force, and a trained discriminator."""
+"""Tests for ganlib.theory.optimal_d and ganlib.distances.quadrature: closed forms, brute force, and a trained discriminator."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import torch
 from scipy import integrate, stats
 
 from ganlib.data import GaussianMixture, Normal
-from ganlib.divergences import js, tv
-from ganlib.optimal_d import fit_critic, fit_discriminator, optimal_d, pointwise_max_d, value_on_grid
-from ganlib.quadrature import density_on_grid, normal_pdf, normal_quantile_nodes, uniform_grid
+from ganlib.distances.divergences import js, tv
+from ganlib.theory.optimal_d import fit_critic, fit_discriminator, optimal_d, pointwise_max_d, value_on_grid
+from ganlib.distances.quadrature import density_on_grid, normal_pdf, normal_quantile_nodes, uniform_grid
 
 X, DX = uniform_grid(-12, 12, 4801)
 P, Q = density_on_grid(Normal(0.0, 1.0), X), density_on_grid(GaussianMixture([-1.0, 2.0], 0.7), X)

@@ -1,10 +1,10 @@
-"""ganlib.plotting against numpy oracles (convolution, reshapes)."""
+"""ganlib.book.plotting against numpy oracles (convolution, reshapes)."""
 
 import numpy as np
 import pytest
 import torch
 
-from ganlib.plotting import image_grid, moving_average
+from ganlib.book.plotting import image_grid, moving_average
 
 
 @pytest.mark.parametrize("window", [1, 3, 10, 30])

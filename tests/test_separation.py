@@ -1,4 +1,4 @@
-"""ganlib.separation: AUC against scipy's Mann-Whitney U; accuracy and the two batch-norm modes."""
+"""ganlib.evaluation.separation: AUC against scipy's Mann-Whitney U; accuracy and the two batch-norm modes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 import torch
 from scipy import stats
 
-from ganlib.models import DCGANDiscriminator
-from ganlib.separation import auc, separation
+from ganlib.nets.models import DCGANDiscriminator
+from ganlib.evaluation.separation import auc, separation
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

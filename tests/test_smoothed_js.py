@@ -1,4 +1,4 @@
-"""ganlib.smoothed_js against 1-D quadrature and limiting cases."""
+"""ganlib.distances.smoothed_js against 1-D quadrature and limiting cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from ganlib.smoothed_js import mixture_log_density, smoothed_js
+from ganlib.distances.smoothed_js import mixture_log_density, smoothed_js
 
 
 def quadrature_js(x: np.ndarray, y: np.ndarray, sigma: float) -> float:

@@ -1,4 +1,4 @@
-"""ganlib.summary: hook-recorded shapes and counts against the conv arithmetic and closed-form counts."""
+"""ganlib.nets.summary: hook-recorded shapes and counts against the conv arithmetic and closed-form counts."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from ganlib.conv import conv_output_size, conv_transpose_output_size
-from ganlib.models import DCGANDiscriminator, DCGANGenerator, count_parameters
-from ganlib.summary import format_layer_table, layer_table
+from ganlib.nets.conv import conv_output_size, conv_transpose_output_size
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator, count_parameters
+from ganlib.nets.summary import format_layer_table, layer_table
 
 
 @pytest.mark.parametrize("nz,ngf", [(100, 64), (10, 8), (3, 1)])

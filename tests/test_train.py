@@ -1,14 +1,14 @@
-"""ganlib.train: Algorithm 1's bookkeeping, exact resume, divergence detection, bad configs."""
+"""ganlib.training.trainer: Algorithm 1's bookkeeping, exact resume, divergence detection, bad configs."""
 
 import math
 
 import pytest
 import torch
 
-from ganlib.checkpoint import load_checkpoint, save_checkpoint
+from ganlib.training.checkpoint import load_checkpoint, save_checkpoint
 from ganlib.data import Normal
-from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from ganlib.train import HISTORY_KEYS, TrainConfig, Trainer, TrainingDiverged, train
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import HISTORY_KEYS, TrainConfig, Trainer, TrainingDiverged, train
 
 
 def small_dcgan(seed=0):

@@ -1,4 +1,4 @@
-"""ganlib.transport against brute force over permutations and the 1-D sorting formula."""
+"""ganlib.distances.transport against brute force over permutations and the 1-D sorting formula."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from ganlib.transport import cross_distances, nearest_support_distance, w1_empirical
+from ganlib.distances.transport import cross_distances, nearest_support_distance, w1_empirical
 
 
 def brute_force_w1(x: np.ndarray, y: np.ndarray) -> float:
@@ -71,6 +71,6 @@ def test_bad_inputs():
 
 
 def test_w1_empirical_is_available_from_divergences():
-    from ganlib import divergences, transport
+    from ganlib.distances import divergences, transport
 
     assert divergences.w1_empirical is transport.w1_empirical

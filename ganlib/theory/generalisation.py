@@ -14,9 +14,9 @@ import torch
 from scipy import stats
 
 from ganlib.device import Seed, make_generator
-from ganlib.nn_distance import n_params, nn_distance
-from ganlib.smoothed_js import smoothed_js
-from ganlib.transport import cross_distances, nearest_support_distance, w1_empirical
+from ganlib.distances.nn_distance import n_params, nn_distance
+from ganlib.distances.smoothed_js import smoothed_js
+from ganlib.distances.transport import cross_distances, nearest_support_distance, w1_empirical
 
 
 def gaussian_sample(m: int, d: int, seed: Seed, batch: int | None = None,
@@ -43,7 +43,7 @@ def pair_bound(d: int, m: int, r: float) -> dict[str, float]:
             "laurent_massart": min(1.0, m**2 * math.exp(-t)), "t": t}
 
 
-def w1_grid(ds: list[int], ms: list[int], trials: int, seed: int = 0, r: float = 1.2) -> dict:
+def w1_sample_grid(ds: list[int], ms: list[int], trials: int, seed: int = 0, r: float = 1.2) -> dict:
     """Exact W1(mu_hat, nu_hat) and the closest cross-pair distance for each (d, m), ``trials`` times each."""
     out = {"d": list(ds), "m": list(ms), "trials": trials, "r": r, "w1": [], "min_dist": []}
     for i, d in enumerate(ds):

@@ -6,7 +6,7 @@ Conventions (rows are samples, as in ``torch.nn.Linear``). Layer :math:`l = 1, \
 
 .. math:: a^{(l)} = h^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad h^{(l)} = g(a^{(l)}) \ (l < L), \qquad y = a^{(L)},
 
-so the output layer is linear, as in :func:`ganlib.models.mlp`. For a loss :math:`\mathcal L(y)` summed over
+so the output layer is linear, as in :func:`ganlib.nets.models.mlp`. For a loss :math:`\mathcal L(y)` summed over
 the batch, write :math:`\delta^{(l)} = \partial \mathcal L / \partial a^{(l)}` (shape (B, d_l)). The chain rule gives
 
 .. math:: \delta^{(L)} = \partial \mathcal L / \partial y, \qquad
@@ -27,7 +27,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from ganlib.activations import get_activation
+from ganlib.nets.activations import get_activation
 
 Params = list[tuple[torch.Tensor, torch.Tensor]]
 
@@ -94,7 +94,7 @@ def dense_params(module: nn.Module) -> Params:
     """The (W, b) of every nn.Linear in ``module``, in order, detached: feeds mlp_forward the same weights."""
     params = [(m.weight.detach(), m.bias.detach()) for m in module.modules() if isinstance(m, nn.Linear)]
     if not params:
-        raise ValueError("module has no nn.Linear layers; pass a dense net such as ganlib.models.mlp(...)")
+        raise ValueError("module has no nn.Linear layers; pass a dense net such as ganlib.nets.models.mlp(...)")
     return params
 
 

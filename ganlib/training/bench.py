@@ -12,8 +12,8 @@ import time
 import torch
 
 from ganlib.data import mnist_images
-from ganlib.models import DCGANDiscriminator, DCGANGenerator
-from ganlib.train import TrainConfig, Trainer
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator
+from ganlib.training.trainer import TrainConfig, Trainer
 
 MODELS = ("dcgan",)
 

@@ -1,6 +1,6 @@
 r"""Activation functions and closed-form derivatives (chapter 1, ``prop-activation-derivatives``; essay 1.1).
 
-The hand-written backward pass of :mod:`ganlib.backprop` needs :math:`g'` as a formula, not from autograd:
+The hand-written backward pass of :mod:`ganlib.nets.backprop` needs :math:`g'` as a formula, not from autograd:
 
 - sigmoid  :math:`\sigma(x) = 1/(1+e^{-x})`,        :math:`\sigma' = \sigma(1-\sigma)`;
 - tanh     :math:`\tanh x`,                          :math:`\tanh' = 1 - \tanh^2`;

@@ -15,8 +15,8 @@ import math
 
 import torch
 
-from ganlib.divergences import js, kl
-from ganlib.quadrature import normal_pdf
+from ganlib.distances.divergences import js, kl
+from ganlib.distances.quadrature import normal_pdf
 
 
 def _divergence(objective, p: torch.Tensor, q: torch.Tensor, dx: float) -> torch.Tensor:

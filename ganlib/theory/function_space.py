@@ -22,7 +22,7 @@ from typing import Callable
 
 import torch
 
-from ganlib.optimal_d import optimal_d, value_on_grid
+from ganlib.theory.optimal_d import optimal_d, value_on_grid
 
 
 def criterion(p_g: torch.Tensor, p_data: torch.Tensor, dx: float) -> torch.Tensor:

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import torch
 
-from ganlib.transport import w1_empirical  # exact W1 in d dimensions (chapter 3), re-exported here
+from ganlib.distances.transport import w1_empirical  # exact W1 in d dimensions (chapter 3), re-exported here
 
 ArrayLike = np.ndarray | torch.Tensor | list | tuple
 

@@ -3,7 +3,7 @@ r"""Theorem 3 of chapter 2: with D optimal and held fixed, the MLE generator los
 Generator family: :math:`G_\theta(z) = \mu + s z`, :math:`z \sim N(0, 1)`, :math:`\theta = (\mu, \log s)`, so
 :math:`p_\theta = N(\mu, s^2)`. At the current :math:`\theta_0` the optimal discriminator's logit is
 :math:`l(x) = \sigma^{-1}(D^*(x)) = \log p_{data}(x) - \log p_{\theta_0}(x)`, and the MLE loss
-(``ganlib.losses.g_loss_mle``) is :math:`J(\theta) = -\mathbb{E}_z e^{l(G_\theta(z))}`. Differentiating through
+(``ganlib.training.losses.g_loss_mle``) is :math:`J(\theta) = -\mathbb{E}_z e^{l(G_\theta(z))}`. Differentiating through
 :math:`G_\theta` only (D is a fixed function while G takes its step):
 
 .. math:: \nabla_\theta J(\theta_0) = -\int p_{data}(x)\,\nabla_\theta \log p_\theta(x)\big|_{\theta_0} dx
@@ -11,7 +11,7 @@ Generator family: :math:`G_\theta(z) = \mu + s z`, :math:`z \sim N(0, 1)`, :math
 
 If instead D* is differentiated along with :math:`\theta`, :math:`J(\theta) = -\int p_\theta\,p_{data}/p_\theta = -1`
 for every theta, and the gradient is 0: the theorem needs D frozen. Expectations over z use the deterministic
-quantile nodes of :func:`ganlib.quadrature.normal_quantile_nodes`.
+quantile nodes of :func:`ganlib.distances.quadrature.normal_quantile_nodes`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import math
 
 import torch
 
-from ganlib.divergences import kl
-from ganlib.losses import g_loss_mle
-from ganlib.quadrature import normal_quantile_nodes
+from ganlib.distances.divergences import kl
+from ganlib.training.losses import g_loss_mle
+from ganlib.distances.quadrature import normal_quantile_nodes
 
 
 def _normal_logpdf(x: torch.Tensor, mean: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:

@@ -6,7 +6,7 @@ On the grid, with densities p (data) and q (generator) sampled at the points,
 
 (the essay's change of variables x = G(z)). D maximises V pointwise, and for phi = log the maximiser is
 :math:`D^* = p / (p + q)` (Goodfellow et al., 2014). :func:`fit_discriminator` instead trains an MLP on samples
-by maximising the Monte Carlo V of ``ganlib.losses.value_function``; :func:`fit_critic` trains a WGAN-GP critic
+by maximising the Monte Carlo V of ``ganlib.training.losses.value_function``; :func:`fit_critic` trains a WGAN-GP critic
 (1-Lipschitz up to the penalty) for Proposition 2.
 """
 
@@ -18,8 +18,8 @@ from typing import Callable
 import torch
 
 from ganlib.device import make_generator
-from ganlib.losses import d_loss_gan, d_loss_wasserstein, gradient_penalty
-from ganlib.models import MLPDiscriminator
+from ganlib.training.losses import d_loss_gan, d_loss_wasserstein, gradient_penalty
+from ganlib.nets.models import MLPDiscriminator
 
 PhiLike = str | Callable[[torch.Tensor], torch.Tensor]
 _GOLDEN = (math.sqrt(5) - 1) / 2

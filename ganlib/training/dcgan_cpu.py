@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganlib.models import DCGANDiscriminator, DCGANGenerator
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator
 
 
 def patches(x: torch.Tensor, kernel: int, stride: int, padding: int) -> torch.Tensor:

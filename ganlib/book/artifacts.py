@@ -6,7 +6,7 @@ and its results are shipped in ``ganlib/assets/checkpoints`` (see the README the
 - ``dcgan_mnist_G.pt``: the final generator, float16 (``--export-generator ... --half``);
 - ``dcgan_mnist_D.pt``: the final discriminator, float16 (``--export-discriminator ... --half``);
 - ``dcgan_mnist_run.npz``: the training history of the whole run and 64 samples (fixed latents) from the
-  generator at several steps, as uint8 images; written by ``python -m ganlib.artifacts`` from trainer
+  generator at several steps, as uint8 images; written by ``python -m ganlib.book.artifacts`` from trainer
   checkpoints taken at those steps.
 """
 
@@ -21,10 +21,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganlib.checkpoint import load_checkpoint
-from ganlib.sampling import sample
+from ganlib.training.checkpoint import load_checkpoint
+from ganlib.training.sampling import sample
 
-ASSETS = Path(__file__).resolve().parent / "assets" / "checkpoints"
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "checkpoints"
 GENERATOR_PATH = ASSETS / "dcgan_mnist_G.pt"
 DISCRIMINATOR_PATH = ASSETS / "dcgan_mnist_D.pt"
 RUN_PATH = ASSETS / "dcgan_mnist_run.npz"
@@ -45,7 +45,7 @@ def from_uint8(pixels: np.ndarray) -> torch.Tensor:
 
 def _net_for(config: str, weights: dict[str, torch.Tensor], which: int = 0) -> nn.Module:
     """The configuration's generator (``which=0``) or discriminator (1), with ``weights`` in float32, eval mode."""
-    from ganlib.configs import CONFIGS  # local import: configs imports the data, which is heavier
+    from ganlib.training.configs import CONFIGS  # local import: configs imports the data, which is heavier
 
     if config not in CONFIGS:
         raise ValueError(f"the checkpoint's config {config!r} is not one of {sorted(CONFIGS)}")
@@ -112,8 +112,8 @@ def load_run(path: str | os.PathLike = RUN_PATH) -> tuple[dict[str, np.ndarray],
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ganlib.artifacts CKPT... --out RUN.npz``: history of the last checkpoint, samples of each."""
-    parser = argparse.ArgumentParser(prog="python -m ganlib.artifacts", description=main.__doc__)
+    """``python -m ganlib.book.artifacts CKPT... --out RUN.npz``: history of the last checkpoint, samples of each."""
+    parser = argparse.ArgumentParser(prog="python -m ganlib.book.artifacts", description=main.__doc__)
     parser.add_argument("checkpoints", nargs="+", help="trainer checkpoints (--checkpoint) of one run, any order")
     parser.add_argument("--out", default=str(RUN_PATH), help=f"npz to write (default: {RUN_PATH})")
     parser.add_argument("--config", default="dcgan-mnist")

@@ -1,11 +1,11 @@
 r"""Algorithm 1 of the essay (chapter 2): k discriminator steps, then one generator step.
 
 Each discriminator step draws m real and m latent samples and descends :math:`-V` (or another
-discriminator loss of ``ganlib.losses``); the generator step draws fresh latents and descends the chosen
+discriminator loss of ``ganlib.training.losses``); the generator step draws fresh latents and descends the chosen
 generator objective. With ``reuse_fake=True`` the generator step reuses the last discriminator step's
 fake batch instead, as the PyTorch DCGAN example does.
 
-With ``fast=True`` (the default) the trainer runs the same step through ``ganlib.fast`` where it can: on
+With ``fast=True`` (the default) the trainer runs the same step through ``ganlib.training.fast`` where it can: on
 the CPU without the discriminator's discarded weight gradients and with convolutional nets channels_last,
 on CUDA as one replayed CUDA graph; the plain step below is the reference and the fallback (MPS).
 """
@@ -22,10 +22,10 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from ganlib.checkpoint import load_checkpoint, save_checkpoint
-from ganlib import fast as fastpath
+from ganlib.training.checkpoint import load_checkpoint, save_checkpoint
+from ganlib.training import fast as fastpath
 from ganlib.device import make_generator, pick_device
-from ganlib.losses import gradient_penalty, get_losses
+from ganlib.training.losses import gradient_penalty, get_losses
 
 HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "acc_real", "acc_fake")
 CHECKPOINT_FORMAT = "ganlib-trainer-v1"
@@ -62,7 +62,7 @@ class TrainConfig:
     checkpoint_every: int = 0  # 0: only at the end, if checkpoint_path is set
     checkpoint_path: str | None = None
     device: str | None = None  # None: CUDA, then MPS, then CPU
-    fast: bool = True  # same step, less work (ganlib.fast); False: always the plain reference step
+    fast: bool = True  # same step, less work (ganlib.training.fast); False: always the plain reference step
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "d_steps", "log_every", "checkpoint_every", "seed"):
@@ -91,7 +91,7 @@ class Trainer:
     ``data`` is either a tensor of real samples (N, ...), read without replacement in a fresh
     random order each epoch (the last incomplete batch of an epoch is dropped), or a ``Sampler``
     drawn from afresh at every step. The models and the data move to the chosen device.
-    ``path`` says which step runs: "plain", "eager" or "cuda-graph" (``ganlib.fast.choose_path``).
+    ``path`` says which step runs: "plain", "eager" or "cuda-graph" (``ganlib.training.fast.choose_path``).
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, data: torch.Tensor | Sampler,

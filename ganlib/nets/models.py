@@ -1,7 +1,7 @@
 """Generators and discriminators: MLPs for the toy chapters, the standard MNIST DCGAN (chapter 4).
 
 Discriminators return a logit l (shape (B,)); the probability the essay calls D(x) is sigmoid(l).
-Working with logits is what lets ``ganlib.losses`` compute log D and log(1 - D) stably.
+Working with logits is what lets ``ganlib.training.losses`` compute log D and log(1 - D) stably.
 """
 
 from __future__ import annotations

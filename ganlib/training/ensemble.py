@@ -26,9 +26,9 @@ from torch import nn
 
 from ganlib.data import Normal
 from ganlib.device import make_generator, pick_device
-from ganlib.losses import get_losses
-from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import HISTORY_KEYS, Sampler, TrainConfig, TrainingDiverged
+from ganlib.training.losses import get_losses
+from ganlib.nets.models import MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import HISTORY_KEYS, Sampler, TrainConfig, TrainingDiverged
 
 _CHUNK = 1 << 21  # numbers per chunk of pre-drawn randomness (8 MB of float32)
 _ELEMENTWISE = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.ELU, nn.GELU, nn.SiLU, nn.Softplus, nn.Identity)

@@ -6,7 +6,7 @@ For each row x of ``x`` (flattened images) and a reference set of real images r_
   reference, large means unlike any reference image;
 - ``knn_vote``: the labels of the k nearest r_j and the fraction of them that agree with their majority; a clean
   digit's neighbours agree, a blob's do not;
-- ``scramble_pixels``: the control for both, and for ``ganlib.classifier``: real images with their pixels
+- ``scramble_pixels``: the control for both, and for ``ganlib.evaluation.classifier``: real images with their pixels
   permuted, the same intensities without strokes.
 """
 

@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from ganlib.data import Exponential, Normal, mnist_images
-from ganlib.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from ganlib.train import Sampler, TrainConfig
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.training.trainer import Sampler, TrainConfig
 
 
 @dataclass(frozen=True)

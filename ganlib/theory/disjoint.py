@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import torch
 
 from ganlib.device import Seed, make_generator
-from ganlib.losses import G_LOSSES
+from ganlib.training.losses import G_LOSSES
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 r"""Fast paths for Algorithm 1 (chapter 2; issue 6): the same training step, computed with less work.
 
-The plain step of :class:`ganlib.train.Trainer` is the reference; every path here computes the same update,
+The plain step of :class:`ganlib.training.trainer.Trainer` is the reference; every path here computes the same update,
 from the same random draws (the trainer's own ``z_rng`` and ``data_rng``, drawn in the same order), so that
 the losses agree with the plain path to float rounding:
 
@@ -16,9 +16,9 @@ the losses agree with the plain path to float rounding:
   models get only the frozen-D change, so their training is bit-for-bit the plain path's. On the CPU, the
   DCGAN nets' convolutions with a single channel on one side (their image side) run as unfold + matrix
   product or matrix product + fold, fused with their activations, a few times cheaper than oneDNN's kernels
-  for them (:mod:`ganlib.dcgan_cpu`, :func:`model_forwards`). Also on the CPU: Adam's update
+  for them (:mod:`ganlib.training.dcgan_cpu`, :func:`model_forwards`). Also on the CPU: Adam's update
   of conv nets runs fused (one kernel for all parameters; rounding differs from the per-tensor loop only
-  in the last bits), and malloc keeps freed activations for the next step (:mod:`ganlib.allocator`).
+  in the last bits), and malloc keeps freed activations for the next step (:mod:`ganlib.training.allocator`).
 - ``"cuda-graph"`` (CUDA, tensor data, no gradient penalty): the data lives on the GPU; each step gathers its
   real batch and draws its latents into fixed buffers, then replays one CUDA graph holding the whole
   D step(s) + G step, Adam updates included (``capturable=True``). No host synchronisation per step: the
@@ -30,16 +30,37 @@ On MPS, or with ``fast=False``, the trainer uses the plain step. :func:`choose_p
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable, Protocol
 
 import torch
 from torch import nn
 
-from ganlib import allocator, dcgan_cpu
-from ganlib.models import DCGANDiscriminator, DCGANGenerator
+from ganlib.training import allocator, dcgan_cpu
+from ganlib.nets.models import DCGANDiscriminator, DCGANGenerator
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ganlib.train import Trainer
+
+
+class Trainer(Protocol):
+    """What a fast step reads of the trainer (``ganlib.training.trainer.Trainer`` has it); a protocol, so that
+    this module never imports the trainer: the trainer chooses the path and calls in, never the reverse."""
+
+    config: Any
+    G: nn.Module
+    D: nn.Module
+    data: torch.Tensor | None
+    device: torch.device
+    opt_d: torch.optim.Optimizer
+    opt_g: torch.optim.Optimizer
+    z_rng: torch.Generator
+    data_rng: torch.Generator
+    d_loss_fn: Callable[..., torch.Tensor]
+    g_loss_fn: Callable[..., torch.Tensor]
+    _perm: torch.Tensor  # the epoch permutation and the position in it (the CUDA-graph path draws batches itself)
+    _pos: int
+
+    def real_batch(self) -> torch.Tensor: ...
+
+    def latent(self, n: int) -> torch.Tensor: ...
 
 PATHS = ("plain", "eager", "cuda-graph")
 # Adam's fused kernel exists for CPU tensors from torch 2.4 on (ganlib supports torch >= 2.1)
@@ -175,7 +196,7 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
         else:
             d_loss = trainer.d_loss_fn(real_out, fake_out)
         if cfg.gp_weight > 0:
-            from ganlib.losses import gradient_penalty
+            from ganlib.training.losses import gradient_penalty
             d_loss = d_loss + cfg.gp_weight * gradient_penalty(trainer.D, real, fake, trainer.z_rng)
         trainer.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
@@ -194,7 +215,7 @@ def step_from_inputs(trainer: "Trainer", draw: Callable[[int], tuple[torch.Tenso
 
 
 def model_forwards(trainer: "Trainer") -> tuple[Forward, Forward] | None:
-    """On the CPU, the DCGAN nets' forwards of :mod:`ganlib.dcgan_cpu`; None elsewhere."""
+    """On the CPU, the DCGAN nets' forwards of :mod:`ganlib.training.dcgan_cpu`; None elsewhere."""
     G, D = trainer.G, trainer.D
     if trainer.device.type != "cpu" or type(G) is not DCGANGenerator or type(D) is not DCGANDiscriminator:
         return None
