@@ -18,5 +18,14 @@ if ! "$PY" -c "import torch" 2>/dev/null; then
 fi
 pip_install -r requirements.txt
 pip_install -e .
+# Headless Chromium and its driver for the browser test (scripts/browser_test.py), from Debian's packages.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] && [ -z "${COLAB_RELEASE_TAG:-}" ]; then
+    apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }
+  else
+    echo "setup: chromium and chromedriver are not installed; the browser test needs them (apt-get install chromium chromium-driver)" >&2
+  fi
+fi
 "$PY" -m ipykernel install --sys-prefix --name python3 >/dev/null
 echo "setup: $("$PY" -c 'import sys, torch, ganlib; print(sys.executable, "torch", torch.__version__, "ganlib", ganlib.__version__)')"

@@ -90,3 +90,24 @@ def _foreign(tmp_path):
     path = tmp_path / "foreign.pt"
     save_checkpoint({"format": "ganlib-generator-v1", "config": "dcgan-mnist", "steps": 1, "G": {}}, path)
     return path
+
+
+@pytest.mark.parametrize("device, env, expected", [
+    ("cuda", None, "full"),      # a GPU machine picks full settings by itself
+    ("cuda", "quick", "quick"),  # ... unless told otherwise (a contributor running the CI settings)
+    ("mps", None, "quick"),      # full settings only on CUDA
+    ("cpu", None, "quick"),
+    ("cpu", "full", "full"),
+])
+def test_setup_picks_settings_from_the_device(capsys, monkeypatch, device, env, expected):
+    import ganlib.book.notebook as nb
+
+    monkeypatch.setattr(nb, "pick_device", lambda: torch.device(device))
+    if env is None:
+        monkeypatch.delenv("GANLIB_SETTINGS", raising=False)
+    else:
+        monkeypatch.setenv("GANLIB_SETTINGS", env)
+    session = nb.setup(seed=3)
+    assert session.full == (expected == "full")
+    assert session.device.type == device
+    assert capsys.readouterr().out.strip() == f"device: {device} | settings: {expected} | seed: 3"
