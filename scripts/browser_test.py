@@ -6,7 +6,7 @@ Serves ``_build/html`` on 127.0.0.1 and drives Debian's chromium with its chromi
 Every host name but 127.0.0.1 resolves to nothing, so a page that needs the internet fails here. A page
 fails on: a JavaScript console error (a failed request included), TeX left untypeset or typeset with an
 error (an undefined macro), a formula wider than its container at desktop width (1280 px), an image that
-does not load, and a link to a page or anchor of the book that does not exist. Screenshots of the
+does not load or a figure shrunk so far that its text is under about 9 px, and a link to a page or anchor of the book that does not exist. Screenshots of the
 chapters go to ``--screenshots``. Exits 1 with one line per problem.
 """
 
@@ -65,7 +65,13 @@ document.querySelectorAll('mjx-container').forEach(e => {
   }
 });
 document.querySelectorAll('img').forEach(img => {
-  if (!(img.complete && img.naturalWidth > 0)) out.push('image not loaded: ' + img.getAttribute('src'));
+  if (!(img.complete && img.naturalWidth > 0)) { out.push('image not loaded: ' + img.getAttribute('src')); return; }
+  // Figures are drawn at 100 dpi with 10 pt text (about 14 px): shown below 65 % of their size, text is under 9 px.
+  const scale = img.getBoundingClientRect().width / img.naturalWidth;
+  if (img.getAttribute('src').includes('_images/') && scale < 0.65) {
+    out.push('figure shown at ' + Math.round(100 * scale) + ' % of its size (text under 9 px; fewer panels per row): ' +
+             img.getAttribute('src'));
+  }
 });
 return out;
 """

@@ -51,3 +51,25 @@ def test_relu_convention_at_zero_and_softplus_is_finite():
 def test_unknown_activation_is_rejected():
     with pytest.raises(ValueError, match="activation must be one of"):
         get_activation("gelu")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_central_difference_matches_closed_form_away_from_kinks(name):
+    from ganlib.nets.activations import central_difference
+
+    g, g_prime = get_activation(name)
+    x = torch.arange(-800, 801, dtype=torch.float64) / 100
+    smooth = x != 0 if name == "relu" else torch.ones_like(x, dtype=torch.bool)
+    assert (central_difference(g, x)[smooth] - g_prime(x)[smooth]).abs().max().item() < 1e-8
+    if name == "relu":  # at the kink the symmetric quotient is the mean of the one-sided slopes
+        assert central_difference(g, torch.zeros(1, dtype=torch.float64)).item() == pytest.approx(0.5)
+
+
+def test_central_difference_detects_a_wrong_derivative():
+    from ganlib.nets.activations import central_difference, sigmoid
+
+    x = torch.linspace(-4, 4, 81, dtype=torch.float64)
+    wrong = torch.sigmoid(x) * (1 - torch.sigmoid(x)) ** 2  # a plausible slip: sigma (1 - sigma)^2
+    assert (central_difference(sigmoid, x) - wrong).abs().max().item() > 1e-2
+    with pytest.raises(ValueError, match="positive float"):
+        central_difference(sigmoid, x, h=0)

@@ -49,3 +49,26 @@ def test_bad_inputs(kwargs, match) -> None:
         update_matrix(**kwargs)
     with pytest.raises(ValueError, match="z0"):
         simulate("simultaneous", (1.0, 2.0, 3.0), 0.1, 3)
+
+
+@pytest.mark.parametrize("method", ["extragradient", "consensus"])
+@pytest.mark.parametrize("gamma", [0.3, 1.0, 3.0])
+def test_stable_step_bound_separates_converging_from_diverging_steps(method: str, gamma: float) -> None:
+    from ganlib.theory.dynamics import stable_step_bound
+
+    bound = stable_step_bound(method, gamma)
+    a = np.array([[0.0, 1.0], [-1.0, 0.0]])
+    for eta in np.linspace(0.01, 2.5, 250):
+        if abs(eta - bound) < 1e-3:
+            continue
+        # the update matrix built here from the update rule, independently of update_matrix
+        m = (np.eye(2) + eta * a + eta**2 * a @ a) if method == "extragradient" else \
+            (np.eye(2) + eta * (a - gamma * np.eye(2)))
+        rho = np.abs(np.linalg.eigvals(m)).max()
+        assert (rho < 1) == (eta < bound), (eta, rho, bound)
+    assert stable_step_bound("simultaneous") == 0.0 and stable_step_bound("alternating") == 0.0
+
+
+def test_consensus_examples_of_the_review() -> None:
+    assert spectral_radius("consensus", 1.0, gamma=1.0) == pytest.approx(1.0, abs=1e-12)
+    assert spectral_radius("consensus", 0.9, gamma=3.0) == pytest.approx(np.sqrt(3.7), abs=1e-12)

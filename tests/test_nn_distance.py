@@ -97,3 +97,20 @@ def test_bad_inputs():
         nn_distance(x, x, hidden=2, clip=0.0)
     with pytest.raises(ValueError, match="non-empty"):
         nn_distance(torch.zeros(0, 2), x, hidden=2)
+
+
+def test_f_distance_empirical_counts_shared_points():
+    from ganlib.distances.nn_distance import empirical_masses, f_distance_empirical
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(16, 5)), rng.normal(size=(16, 5))
+    assert f_distance_empirical(x, y, "log") == pytest.approx(2 * np.log(2), abs=1e-12)  # disjoint samples
+    assert f_distance_empirical(x, x[::-1], "log") == pytest.approx(0.0, abs=1e-12)  # same points, reordered
+    for k in (1, 4, 15):  # k shared points: 2 JS = 2 log 2 (1 - k/m), TV = 1 - k/m
+        y_shared = np.concatenate([x[:k], y[k:]])
+        assert f_distance_empirical(x, y_shared, "log") == pytest.approx(2 * np.log(2) * (1 - k / 16), abs=1e-12)
+        assert f_distance_empirical(x, y_shared, "linear") == pytest.approx(1 - k / 16, abs=1e-12)
+    p, q = empirical_masses(np.array([[0.0], [0.0], [1.0]]), np.array([[1.0], [2.0]]))  # a repeated point is one atom
+    assert np.allclose(p, [2 / 3, 1 / 3, 0]) and np.allclose(q, [0, 1 / 2, 1 / 2])
+    with pytest.raises(ValueError, match="same dimension"):
+        empirical_masses(x, y[:, :3])

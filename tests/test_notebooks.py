@@ -79,8 +79,8 @@ def find_rounding_noise(nb_cells) -> list[str]:
             continue
         text = text_outputs(c)
         for m in ROUNDING_NOISE.finditer(text):
-            before = text[max(0, m.start() - 6):m.start()]
-            if not re.search(r"[<≤]|tol", before):  # a tolerance in a printed comparison is fine
+            before = text[max(0, m.start() - 8):m.start()]
+            if not re.search(r"[<≤]|tol|within |\bto $", before):  # a stated tolerance is fine
                 found.append(m.group(0))
     return found
 

@@ -81,3 +81,21 @@ def test_trained_critic_is_close_to_w1() -> None:
     with torch.no_grad():
         value = float(f(x).mean() - f(y).mean())
     assert value == pytest.approx(2.0, rel=0.15)  # W1 of a shift is the shift
+
+
+def test_kinked_phi_is_strictly_concave_increasing_and_leaves_d_at_one_half() -> None:
+    from ganlib.theory.optimal_d import kinked_phi
+
+    t = torch.linspace(0.0, 1.0, 2001, dtype=torch.float64)
+    f = kinked_phi(t)
+    assert bool((f[1:] > f[:-1]).all())  # strictly increasing on [0, 1]
+    second = f[2:] - 2 * f[1:-1] + f[:-2]
+    assert bool((second < 0).all())  # strictly concave (second differences negative)
+    # brute force over D in [0, 1]: argmax of a phi(D) + b phi(1 - D) is 1/2 iff a / 2 <= b <= 2 a
+    d = torch.linspace(0.0, 1.0, 20001, dtype=torch.float64)
+    for a, b, at_half in [(1.0, 0.6, True), (1.0, 1.9, True), (1.0, 0.45, False), (1.0, 2.2, False)]:
+        best = float(d[torch.argmax(a * kinked_phi(d) + b * kinked_phi(1 - d))])
+        assert (abs(best - 0.5) < 1e-9) == at_half, (a, b, best)
+    p = torch.tensor([1.0, 1.0, 1.0], dtype=torch.float64)
+    q = torch.tensor([0.6, 1.0, 1.4], dtype=torch.float64)
+    assert torch.allclose(pointwise_max_d(p, q, kinked_phi), torch.full_like(p, 0.5), atol=1e-9)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from ganlib.distances.transport import cross_distances, nearest_support_distance, w1_empirical
+from ganlib.distances.transport import cross_distances, nearest_support_distance, w1_empirical, w1_linprog
 
 
 def brute_force_w1(x: np.ndarray, y: np.ndarray) -> float:
@@ -74,3 +74,25 @@ def test_w1_empirical_is_available_from_divergences():
     from ganlib.distances import divergences, transport
 
     assert divergences.w1_empirical is transport.w1_empirical
+
+
+@pytest.mark.parametrize("m,n,seed", [(3, 3, 0), (6, 6, 1), (4, 8, 2), (12, 12, 3)])
+def test_linprog_oracle_matches_assignment_and_brute_force(m, n, seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(m, 3)), rng.normal(size=(n, 3))
+    if m == n:
+        assert w1_linprog(x, y) == pytest.approx(w1_empirical(x, y), rel=1e-9)
+        if m <= 6:
+            assert w1_linprog(x, y) == pytest.approx(brute_force_w1(x, y), rel=1e-9)
+    else:  # n = 2 m: repeating each x twice gives the same uniform measure
+        assert w1_linprog(x, y) == pytest.approx(w1_empirical(np.repeat(x, n // m, axis=0), y), rel=1e-9)
+
+
+def test_nearest_support_distance_in_blocks_matches_one_matrix():
+    rng = np.random.default_rng(7)
+    x, s = rng.normal(size=(101, 5)), rng.normal(size=(37, 5))
+    direct = cross_distances(x, s).min(axis=1).mean()
+    for block_bytes in (8 * 37, 8 * 37 * 10, 2**28):  # one row per block, ten rows, everything at once
+        assert nearest_support_distance(x, s, block_bytes=block_bytes) == pytest.approx(direct, rel=1e-14)
+    with pytest.raises(ValueError, match="block_bytes"):
+        nearest_support_distance(x, s, block_bytes=8)

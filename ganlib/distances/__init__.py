@@ -14,3 +14,12 @@ from ganlib.distances.quadrature import density_on_grid, normal_pdf, normal_quan
 __all__ = ["js", "kl", "tv", "w1_1d", "w1_grid", "f_distance_all_functions", "n_params", "nn_distance",
            "smoothed_js", "cross_distances", "nearest_support_distance", "w1_empirical",
            "density_on_grid", "normal_pdf", "normal_quantile_nodes", "uniform_grid"]
+from ganlib.distances.nn_distance import empirical_masses, f_distance_empirical
+from ganlib.distances.transport import w1_linprog
+
+__all__ += ["empirical_masses", "f_distance_empirical", "w1_linprog"]
+
+from ganlib.distances.f_divergence import f_conjugate, f_derivative, f_divergence, f_generator, variational_bound
+from ganlib.distances.kr_dual import w1_dual_lp
+
+__all__ += ["f_conjugate", "f_derivative", "f_divergence", "f_generator", "variational_bound", "w1_dual_lp"]

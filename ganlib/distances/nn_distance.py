@@ -7,7 +7,7 @@ For a class F of functions :math:`D:\R^d\to[0,1]` closed under :math:`D\mapsto 1
 
 Sign convention: :math:`D` is the probability that a point comes from :math:`\mu`; :math:`D\equiv\frac12` gives 0, so
 :math:`d_{F,\phi}\ge 0`. With ``phi="linear"`` (:math:`\phi(t)=t`) this is :math:`\sup_D \E_\mu D - \E_\nu D`, the
-neural-network divergence of the slides (seed 001); with ``phi="log"`` it is the GAN discriminator's value
+neural-network divergence of Arora et al. (2017); with ``phi="log"`` it is the GAN discriminator's value
 plus :math:`2\log 2`.
 
 The neural-net class used here: one hidden layer of width h,
@@ -155,3 +155,32 @@ def f_distance_all_functions(p: np.ndarray, q: np.ndarray, phi: str) -> float:
             terms = np.where(p > 0, p * np.log(p / s), 0.0) + np.where(q > 0, q * np.log(q / s), 0.0)
         return float(terms.sum() + 2 * math.log(2.0))
     raise ValueError(f"phi must be one of {PHIS}, got {phi!r}")
+
+
+def empirical_masses(x: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    r"""The uniform measures on the rows of x (m, d) and y (n, d) as mass vectors on the union of their points.
+
+    Rows are matched exactly (a point that occurs in both samples, or twice in one, is one atom), so the
+    masses come from the samples themselves: ``p[k]`` is the fraction of rows of x equal to the k-th point.
+    """
+    xa = np.asarray(x.detach().cpu() if torch.is_tensor(x) else x, dtype=np.float64)
+    ya = np.asarray(y.detach().cpu() if torch.is_tensor(y) else y, dtype=np.float64)
+    if xa.ndim != 2 or ya.ndim != 2 or xa.shape[1] != ya.shape[1] or len(xa) == 0 or len(ya) == 0:
+        raise ValueError(f"x and y must be non-empty (n, d) samples in the same dimension, got shapes "
+                         f"{xa.shape} and {ya.shape}")
+    _, atom = np.unique(np.concatenate([xa, ya]), axis=0, return_inverse=True)  # atom index of every row
+    atom = atom.ravel()
+    k = atom.max() + 1
+    p = np.bincount(atom[:len(xa)], minlength=k) / len(xa)  # (k,)
+    q = np.bincount(atom[len(xa):], minlength=k) / len(ya)  # (k,)
+    return p, q
+
+
+def f_distance_empirical(x: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor, phi: str) -> float:
+    r""":math:`d_{F,\phi}(\hat\mu,\hat\nu)` for F = all functions, between the uniform measures on two samples.
+
+    With ``phi="log"`` this is :math:`2\JS(\hat\mu,\hat\nu)`: :math:`2\log 2` when no point is shared, and
+    :math:`2\log 2\,(1 - k/m)` when k of the m points of each sample are shared.
+    """
+    p, q = empirical_masses(x, y)
+    return f_distance_all_functions(p, q, phi)

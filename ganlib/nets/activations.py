@@ -71,6 +71,18 @@ ACTIVATIONS: dict[str, tuple[Fn, Fn]] = {
 }
 
 
+def central_difference(g: Fn, x: torch.Tensor, h: float = 1e-5) -> torch.Tensor:
+    r"""(g(x + h) - g(x - h)) / (2h): a derivative that knows nothing of the closed forms or of autograd.
+
+    For a smooth g its error is about :math:`h^2 \max|g^{(3)}|/6` (truncation) plus :math:`\epsilon_{64}|g|/h`
+    (rounding): below 1e-9 for h = 1e-5 and the activations on [-8, 8] in float64. At a kink (ReLU at 0) it
+    returns the mean of the one-sided slopes, 1/2, which is not a derivative.
+    """
+    if isinstance(h, bool) or not isinstance(h, (int, float)) or not h > 0:
+        raise ValueError(f"h (the finite-difference step) must be a positive float, got {h!r}")
+    return (g(x + h) - g(x - h)) / (2 * h)
+
+
 def get_activation(name: str) -> tuple[Fn, Fn]:
     """Return the pair (g, g') for an activation name, so that forward and backward agree."""
     if name not in ACTIVATIONS:

@@ -14,7 +14,10 @@ Every method below is a linear map :math:`z_{k+1} = M z_k`; :func:`update_matrix
   :math:`M = I + \eta A + \eta^2 A^2`, eigenvalue modulus :math:`\sqrt{1 - \eta^2 + \eta^4} < 1` for
   :math:`0 < \eta < 1`: converges.
 - consensus (Mescheder et al., 2017): follow :math:`v - \gamma\nabla L`, :math:`L = \tfrac12\|v\|^2 = \tfrac12\|z\|^2`
-  here; :math:`M = (1 - \eta\gamma) I + \eta A`, modulus :math:`\sqrt{(1-\eta\gamma)^2 + \eta^2}`.
+  here; :math:`M = (1 - \eta\gamma) I + \eta A`, modulus :math:`\sqrt{(1-\eta\gamma)^2 + \eta^2}`, which is
+  below 1 if and only if :math:`\eta < 2\gamma / (1 + \gamma^2)` (:func:`stable_step_bound`): consensus
+  converges only for small enough steps (spectral radius 1 at :math:`\eta = \gamma = 1`, about 1.92 at
+  :math:`\eta = 0.9, \gamma = 3`).
 """
 
 from __future__ import annotations
@@ -80,3 +83,18 @@ def simulate(method: str, z0: tuple[float, float], eta: float, steps: int, gamma
             z = z + eta * (field(z) - gamma * grad_l)
         traj[k + 1] = z
     return traj
+
+
+def stable_step_bound(method: str, gamma: float = 1.0) -> float:
+    """The supremum of the step sizes eta for which the method converges on V = x y (spectral radius < 1).
+
+    extragradient: 1 (:math:`1 - \\eta^2 + \\eta^4 < 1 \\iff \\eta < 1`); consensus: :math:`2\\gamma/(1 + \\gamma^2)`
+    (:math:`(1 - \\eta\\gamma)^2 + \\eta^2 < 1 \\iff \\eta(1 + \\gamma^2) < 2\\gamma`); simultaneous and
+    alternating never converge, so 0.
+    """
+    _check(method, 1.0, gamma)
+    if method == "extragradient":
+        return 1.0
+    if method == "consensus":
+        return 2 * gamma / (1 + gamma**2)
+    return 0.0

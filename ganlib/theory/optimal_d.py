@@ -131,3 +131,14 @@ def fit_critic(p_data, p_g, steps: int = 2000, batch: int = 512, lr: float = 1e-
         loss.backward()
         opt.step()
     return model.eval()
+
+
+def kinked_phi(t: torch.Tensor) -> torch.Tensor:
+    r"""A strictly concave, increasing measuring function with a kink at 1/2: :math:`\min(2t, t + \tfrac12) - (t - \tfrac12)^2`.
+
+    Its one-sided derivatives at 1/2 are 2 (left) and 1 (right). The pointwise objective
+    :math:`a\,\phi(D) + b\,\phi(1 - D)` is then maximised at D = 1/2 whenever :math:`a/2 \le b \le 2a`, so for
+    :math:`p_G / p_{data} \in [1/2, 2]` everywhere, :math:`C(G) = 2\phi(1/2)` although :math:`p_G \ne p_{data}`: the
+    counterexample to uniqueness of the minimiser without differentiability at 1/2 (chapter 2).
+    """
+    return torch.minimum(2 * t, t + 0.5) - (t - 0.5) ** 2
