@@ -99,3 +99,16 @@ def test_command_line_builds_a_run_from_trainer_checkpoints(tmp_path):
     assert history["step"].tolist() == [1, 2] and sorted(samples) == [1, 2]
     assert samples[2].shape == (5, 1)
     assert main([str(tmp_path / "missing.pt"), "--out", str(out)]) == 2
+
+
+def test_shipped_run_matches_the_configuration():
+    """The stored DCGAN run is the dcgan-mnist configuration's: same length for weights, history and samples."""
+    from ganlib.book.artifacts import DISCRIMINATOR_PATH, GENERATOR_PATH, load_discriminator
+    from ganlib.training.configs import CONFIGS
+
+    steps = CONFIGS["dcgan-mnist"].train["steps"]
+    _, g_steps = load_generator(GENERATOR_PATH)
+    _, d_steps = load_discriminator(DISCRIMINATOR_PATH)
+    history, samples = load_run()
+    assert g_steps == d_steps == steps == int(history["step"][-1]) == len(history["step"]) == max(samples)
+    assert sorted(samples) == [250, 3000, steps]
