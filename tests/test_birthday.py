@@ -125,3 +125,10 @@ def test_uniform_support_from_collision_inverts_the_product():
 def test_bad_inputs_raise_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_exact_probability_stays_accurate_for_large_supports():
+    """n = 10^5, k = 1950: the linear-space recursion was off by a factor 1.5 here (full settings of chapter 6)."""
+    n, k = 100_000, 1950
+    exact = sum(math.log1p(-i / n) for i in range(k))
+    assert bd.log_no_collision_probability(np.full(n, 1 / n), k) == pytest.approx(exact, rel=1e-10)

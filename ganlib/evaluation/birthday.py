@@ -63,21 +63,21 @@ def check_probabilities(p: np.ndarray | list[float], tol: float = 1e-9) -> np.nd
 
 
 def log_no_collision_probability(p: np.ndarray | list[float], k: int) -> float:
-    """log P(T > k) = log(k! e_k(p)): the log-probability that k i.i.d. draws from p are all distinct."""
+    """log P(T > k) = log(k! e_k(p)): the log-probability that k i.i.d. draws from p are all distinct.
+
+    F_j(i) = j! e_j(p_1..p_i) obeys F_j(i) = sum_{l <= i} j p_l F_{j-1}(l - 1), F_0 = 1; kept in log space
+    (a running logaddexp). Rescaling in linear space instead loses accuracy once F_j of the short prefixes
+    underflows: at n = 10^5, k = 1950 it was off by a factor 1.5 against the uniform closed form.
+    """
     p, k = check_probabilities(p), _check_k(k)
     p = p[p > 0]
     if k > p.size:
         return -math.inf
-    f = np.ones(p.size + 1)  # F_0 over the prefixes p[:0], ..., p[:n]: all ones
-    log_scale = 0.0
+    log_p = np.log(p)
+    g = np.zeros(p.size + 1)  # log F_0 over the prefixes p[:0], ..., p[:n]
     for j in range(1, k + 1):
-        f = np.concatenate([[0.0], np.cumsum(j * p * f[:-1])])  # F_j over the prefixes (F_j of p[:0] is 0)
-        top = f[-1]
-        if top == 0.0:
-            return -math.inf
-        log_scale += math.log(top)
-        f /= top
-    return log_scale
+        g = np.concatenate([[-np.inf], np.logaddexp.accumulate(math.log(j) + log_p + g[:-1])])  # log F_j
+    return float(g[-1])
 
 
 def collision_probability(p: np.ndarray | list[float], k: int) -> float:
