@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from ganlib.data.toy import GaussianMixture, ring_of_gaussians
+from ganlib.data.toy import GaussianMixture, grid_of_gaussians, ring_of_gaussians
 from ganlib.training.survey import METHODS, Arch, Method, SurveyTrainer, train_survey
 
 SMALL = Arch(nz=2, g_hidden=16, g_depth=2, d_hidden=16, d_depth=2)
@@ -37,7 +37,7 @@ def test_unrolled_generator_step_uses_the_unrolled_gradient():
     m = Method(unrolled=3, unroll_lr=0.5)
     tr = SurveyTrainer(m, RING, SMALL, batch_size=8, steps=1)
     s = tr.init(torch.Generator().manual_seed(0))
-    r = tr.d_gauss.split(torch.randn(tr.d_gauss.size)) | tr.d_unif.split(torch.rand(tr.d_unif.size))
+    r = tr.d_gauss.split(torch.randn(tr.d_gauss.size)) | tr.d_unif.split(torch.rand(tr.d_unif.size)) | s["data"]
     g_k = torch.func.grad(tr.g_objective)(s["G"], s["D"], r, 0.0, s["aG"], s["aD"])
     tr0 = SurveyTrainer(Method(), RING, SMALL, batch_size=8, steps=1)
     g_0 = torch.func.grad(tr0.g_objective)(s["G"], s["D"], r, 0.0, s["aG"], s["aD"])
@@ -69,3 +69,44 @@ def test_bad_options():
         Method(pack=0)
     with pytest.raises(ValueError, match="seeds"):
         train_survey(Method(), RING, [])
+
+
+def test_runs_on_two_mixtures_in_one_loop_equal_separate_runs():
+    """Ring (8 modes) and grid (25 modes) runs vmapped together train as they do alone (padding is inert)."""
+    grid = grid_of_gaussians(5, 2.0, 0.05)
+    kw = dict(steps=12, batch_size=16, arch=SMALL, n_eval=32)
+    both = train_survey(Method(), [RING, grid, RING], [0, 0, 3], **kw).samples
+    alone = torch.cat([train_survey(Method(), RING, [0, 3], **kw).samples,
+                       train_survey(Method(), grid, [0], **kw).samples])[[0, 2, 1]]
+    assert torch.allclose(both, alone, atol=1e-5)
+    assert not torch.allclose(both[0], both[1], atol=1e-4)  # same seed, other data: other runs
+
+
+def test_padded_data_picks_only_real_components():
+    """data_tensors: the component of u is #{j: cum_j <= u}, in 0..K-1, with the mixture's weights (brute force)."""
+    grid = grid_of_gaussians(5, 2.0, 0.05)
+    tr = SurveyTrainer(Method(), [RING, grid], SMALL, batch_size=8, steps=1)
+    data = tr.data_tensors(RING)
+    assert data["means"].shape == (25, 2) and torch.equal(data["means"][:8], RING.means.float())
+    u = torch.cat([torch.rand(20000, generator=torch.Generator().manual_seed(0)), torch.tensor([0.0, 1 - 2**-24])])
+    comp = (data["cum"] <= u[:, None]).sum(-1)
+    assert int(comp.max()) == 7 and int(comp.min()) == 0
+    freq = torch.bincount(comp, minlength=8).double() / len(u)
+    assert torch.allclose(freq, torch.full((8,), 1 / 8, dtype=torch.float64), atol=0.01)
+
+
+def test_bad_per_run_data():
+    with pytest.raises(ValueError, match="data must be one mixture or a list of one per seed"):
+        train_survey(Method(), [RING, RING], [0], steps=1, arch=SMALL)
+    with pytest.raises(ValueError, match="one dimension"):
+        SurveyTrainer(Method(), [RING, GaussianMixture([0.0, 1.0], 0.1)], SMALL)
+
+
+def test_weights_summing_just_below_one_never_pick_padding():
+    """Weights may sum to 1 - 5e-7 (GaussianMixture allows 1e-6): a u above their float32 sum still picks a real mode."""
+    short = GaussianMixture([[0.0, 0.0], [1.0, 1.0]], 0.1, weights=[0.5, 0.4999995])
+    tr = SurveyTrainer(Method(), [short, RING], SMALL, batch_size=8, steps=1)
+    data = tr.data_tensors(short)
+    u = torch.tensor([0.0, 0.49, 0.51, 0.9999996, 1 - 2**-24])
+    comp = (data["cum"] <= u[:, None]).sum(-1)
+    assert comp.tolist() == [0, 0, 1, 1, 1]

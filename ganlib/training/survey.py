@@ -112,10 +112,12 @@ class SurveyTrainer:
 
     def __init__(self, method: Method, data, arch: Arch = Arch(), batch_size: int = 100, steps: int = 1000) -> None:
         self.method, self.arch, self.m, self.steps = method, arch, batch_size, steps
-        self.means = data.means.float()  # (K, d)
-        self.stds = data.stds.float()  # (K,)
-        self.cum = torch.cumsum(data.weights, 0).float()
-        self.d = data.dim
+        mixtures = list(data) if isinstance(data, (list, tuple)) else [data]
+        if not mixtures or len({g.dim for g in mixtures}) != 1:
+            raise ValueError("data must be a mixture or a non-empty list of mixtures of one dimension, got "
+                             f"dimensions {[g.dim for g in mixtures]}")
+        self.d, self.k_max = mixtures[0].dim, max(len(g.weights) for g in mixtures)
+        self.data = self.data_tensors(mixtures[0])
         M, A, mp = method, arch, batch_size * method.pack
         self.widths = [A.d_hidden] * A.d_depth
         gauss = {"x": (mp, self.d), "z": (mp, A.nz)}
@@ -132,8 +134,26 @@ class SurveyTrainer:
         self.per_step_gauss = M.d_steps * self.d_gauss.size + self.d_gauss.size  # D steps + the G step
         self.per_step_unif = M.d_steps * self.d_unif.size + self.d_unif.size
 
+    def data_tensors(self, mixture) -> dict[str, torch.Tensor]:
+        """One run's data as padded tensors, so that runs on different mixtures share a vmapped step.
+
+        ``means`` (K_max, d), ``stds`` (K_max,) and ``cum`` (K_max,), the cumulative weights with the last real
+        entry and the padding set to 2: a uniform u in [0, 1) then picks component #{j : cum_j <= u} in
+        0..K-1, never a padded one (the same component as clamping the count at K - 1).
+        """
+        if mixture.dim != self.d:
+            raise ValueError(f"data must be {self.d}-dimensional like the trainer's, got dimension {mixture.dim}")
+        k, pad = len(mixture.weights), self.k_max - len(mixture.weights)
+        if pad < 0:
+            raise ValueError(f"data has {k} components, more than the trainer's K_max = {self.k_max}")
+        cum = torch.cumsum(mixture.weights, 0).float()
+        cum[-1] = 2.0
+        return {"means": F.pad(mixture.means.float(), (0, 0, 0, pad)),  # (K_max, d)
+                "stds": F.pad(mixture.stds.float(), (0, pad), value=1.0),  # (K_max,)
+                "cum": F.pad(cum, (0, pad), value=2.0)}  # (K_max,)
+
     # --- the nets --------------------------------------------------------------------
-    def init(self, rng: torch.Generator) -> dict:
+    def init(self, rng: torch.Generator, data=None) -> dict:
         """Initial state of one run: G, D (with T for minibatch discrimination), Adam states, averages."""
         A, M = self.arch, self.method
         pG = fn.init_mlp([A.nz] + [A.g_hidden] * A.g_depth + [self.d], rng)
@@ -144,7 +164,8 @@ class SurveyTrainer:
             bound = 1 / math.sqrt(A.d_hidden + M.minibatch_kernels)
             pD[f"w{L - 1}"] = (torch.rand(1, A.d_hidden + M.minibatch_kernels, generator=rng) * 2 - 1) * bound
         return {"G": pG, "D": pD, "oG": fn.adam_init(pG), "oD": fn.adam_init(pD),
-                "aG": {k: v.clone() for k, v in pG.items()}, "aD": {k: v.clone() for k, v in pD.items()}}
+                "aG": {k: v.clone() for k, v in pG.items()}, "aD": {k: v.clone() for k, v in pD.items()},
+                "data": self.data if data is None else self.data_tensors(data)}
 
     def generate(self, pG: fn.Params, z: torch.Tensor) -> torch.Tensor:
         return fn.mlp_forward(pG, z)
@@ -159,9 +180,10 @@ class SurveyTrainer:
         return F.linear(top, pD[f"w{L - 1}"], pD[f"b{L - 1}"]).squeeze(-1), h
 
     def real(self, r: dict) -> torch.Tensor:
+        """A real batch from the run's data (``r`` carries the run's ``data_tensors`` with its random numbers)."""
         # the component of each uniform u: #{j : cum_j <= u} (searchsorted(right=True), which warns under vmap)
-        comp = (self.cum <= r["u"][..., None]).sum(-1).clamp(max=len(self.cum) - 1)  # (m * pack,)
-        return self.means[comp] + self.stds[comp, None] * r["x"]  # (m * pack, d)
+        comp = (r["cum"] <= r["u"][..., None]).sum(-1)  # (m * pack,), in 0..K-1
+        return r["means"][comp] + r["stds"][comp][..., None] * r["x"]  # (m * pack, d)
 
     # --- the objectives --------------------------------------------------------------
     def _views(self, pD, pG, r, sigma):
@@ -215,8 +237,8 @@ class SurveyTrainer:
         scale = 1 - (t - 1) / self.steps if M.lr_decay else 1.0
         lr_d, lr_g = M.lr_d * scale, M.lr_g * scale
         ng, nu = self.d_gauss.size, self.d_unif.size
-        rs = [self.d_gauss.split(gauss[i * ng:(i + 1) * ng]) | self.d_unif.split(unif[i * nu:(i + 1) * nu])
-              for i in range(k + 1)]  # k D steps, then the G step
+        rs = [self.d_gauss.split(gauss[i * ng:(i + 1) * ng]) | self.d_unif.split(unif[i * nu:(i + 1) * nu]) | s["data"]
+              for i in range(k + 1)]  # k D steps, then the G step; each with the run's data
         pG, pD, oG, oD, aG, aD = s["G"], s["D"], s["oG"], s["oD"], s["aG"], s["aD"]
         if M.consensus:
             r = rs[0]
@@ -246,7 +268,8 @@ class SurveyTrainer:
             aG = tricks.update_average(aG, pG, t + 1)
             if M.consensus:
                 aD = tricks.update_average(aD, pD, t + 1)
-        return {"G": pG, "D": pD, "oG": oG, "oD": oD, "aG": aG, "aD": aD}, torch.stack([d_loss, g_loss])
+        return {"G": pG, "D": pD, "oG": oG, "oD": oD, "aG": aG, "aD": aD, "data": s["data"]}, \
+            torch.stack([d_loss, g_loss])
 
 
 def train_survey(method: Method, data, seeds: list[int], steps: int = 1000, batch_size: int = 100,
@@ -254,21 +277,27 @@ def train_survey(method: Method, data, seeds: list[int], steps: int = 1000, batc
                  vectorise: bool = True, chunk: int = 50) -> SurveyResult:
     """Train one run of ``method`` per seed on ``data``; vmapped over the runs unless ``vectorise=False``.
 
-    Evaluation latents (``n_eval`` of them, and ``n_snapshot`` for snapshots every ``snapshot_every`` steps)
-    come from a second generator seeded ``seed + 1``, the same for every method, so methods are compared on
-    the same latents.
+    ``data`` is one mixture for every run, or a list with one mixture per seed (of one dimension; run i
+    trains on ``data[i]`` with ``seeds[i]``): the chapter's two benchmarks then share one vmapped loop, and each
+    run gets the training it gets alone. Evaluation latents (``n_eval`` of them, and ``n_snapshot`` for
+    snapshots every ``snapshot_every`` steps) come from a second generator seeded ``seed + 1``, the same for
+    every method, so methods are compared on the same latents.
     """
     if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
         raise ValueError(f"seeds must be a non-empty list of non-negative ints, got {seeds!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
-    tr = SurveyTrainer(method, data, arch, batch_size, steps)
+    per_run = list(data) if isinstance(data, (list, tuple)) else [data] * len(seeds)
+    if len(per_run) != len(seeds):
+        raise ValueError(f"data must be one mixture or a list of one per seed: got {len(per_run)} mixtures "
+                         f"for {len(seeds)} seeds")
+    tr = SurveyTrainer(method, per_run, arch, batch_size, steps)
     rngs = [torch.Generator().manual_seed(s) for s in seeds]
-    states = [tr.init(g) for g in rngs]
+    states = [tr.init(g, d) for g, d in zip(rngs, per_run)]
     z_eval = torch.stack([torch.randn(n_eval, arch.nz, generator=torch.Generator().manual_seed(s + 1)) for s in seeds])
     z_snap = z_eval[:, :n_snapshot]
     if vectorise:
-        state = {k: fn.stack([s[k] for s in states]) if k in ("G", "D", "aG", "aD") else
+        state = {k: fn.stack([s[k] for s in states]) if k in ("G", "D", "aG", "aD", "data") else
                  {"m": fn.stack([s[k]["m"] for s in states]), "v": fn.stack([s[k]["v"] for s in states])}
                  for k in states[0]}
         vstep = torch.func.vmap(tr.step, in_dims=(0, 0, 0, None, None))
