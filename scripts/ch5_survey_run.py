@@ -1,10 +1,13 @@
 """Chapter 5's stored survey: every method of ``ganlib.training.survey.METHODS`` on the ring of 8 Gaussians and
 the 5x5 grid, >= 10 seeds each, scored by PacGAN's protocol (``ganlib.evaluation.modes``).
 
-    python scripts/ch5_survey_run.py --seeds 10 --steps 600 --batch-size 64 --hidden 32 --datasets ring grid
+    python scripts/ch5_survey_run.py --seeds 10 --steps 4000 --hidden 64 --part a --methods <first half> &
+    python scripts/ch5_survey_run.py --seeds 10 --steps 4000 --hidden 64 --part b --methods <second half>
+    python scripts/ch5_survey_run.py --merge
 
-writes ``notebooks/data/ch5_survey_<dataset>.json``; ``--merge`` then joins them into ``ch5_survey.json``
-(the file the notebook reads; run the datasets in two processes to use two cores). CPU: about 5-10 minutes of CPU time per dataset; the runs of one method are one vmapped loop.
+writes ``notebooks/data/ch5_survey_<dataset>[_<part>].json``; ``--merge`` then joins them into ``ch5_survey.json``
+(the file the notebook reads; split the methods over two processes to use two cores). The runs of one method,
+on both datasets and all seeds, are one vmapped loop (``train_survey`` with one mixture per run).
 """
 
 from __future__ import annotations
@@ -55,27 +58,31 @@ def main() -> None:
         return
     torch.set_num_threads(args.threads)
     seeds = list(range(args.seeds))
-    for ds in args.datasets:
-        data = DATASETS[ds]()
-        arch = Arch(g_hidden=args.hidden, d_hidden=args.hidden)
-        out = {"dataset": ds, "seeds": seeds, "steps": args.steps, "batch_size": args.batch_size,
-               "arch": dataclasses.asdict(arch), "n_eval": 2500,
-               "torch": torch.__version__, "machine": platform.machine(), "methods": {}}
-        for name in args.methods:
-            t0 = time.time()
-            res = train_survey(METHODS[name], data, seeds, steps=args.steps, batch_size=args.batch_size, arch=arch)
+    arch = Arch(g_hidden=args.hidden, d_hidden=args.hidden)
+    mixtures = {ds: DATASETS[ds]() for ds in args.datasets}
+    outs = {ds: {"dataset": ds, "seeds": seeds, "steps": args.steps, "batch_size": args.batch_size,
+                 "arch": dataclasses.asdict(arch), "n_eval": 2500,
+                 "torch": torch.__version__, "machine": platform.machine(), "methods": {}} for ds in args.datasets}
+    # the runs of one method on every dataset are one vmapped loop (run i: dataset i // seeds, seed i % seeds)
+    data = [mixtures[ds] for ds in args.datasets for _ in seeds]
+    for name in args.methods:
+        t0 = time.time()
+        res = train_survey(METHODS[name], data, seeds * len(args.datasets), steps=args.steps,
+                           batch_size=args.batch_size, arch=arch)
+        for j, ds in enumerate(args.datasets):
             runs = []
             for i in range(len(seeds)):
-                st = mixture_stats(res.samples[i], data)
+                k = j * len(seeds) + i
+                st = mixture_stats(res.samples[k], mixtures[ds])
                 runs.append({"modes": st.modes, "high_quality": st.high_quality,
                              "reverse_kl": None if st.reverse_kl != st.reverse_kl else st.reverse_kl,
-                             "diverged": bool(res.diverged[i])})
-            keep = torch.nan_to_num(res.samples[0, :args.n_keep], nan=1e3).double().round(decimals=4).tolist()
-            out["methods"][name] = {"runs": runs, "samples_seed0": keep, "seconds": round(time.time() - t0, 1)}
-            print(f"{ds} {name}: {time.time() - t0:.0f} s", flush=True)
+                             "diverged": bool(res.diverged[k])})
+            keep = torch.nan_to_num(res.samples[j * len(seeds), :args.n_keep], nan=1e3).double().round(decimals=4)
+            outs[ds]["methods"][name] = {"runs": runs, "samples_seed0": keep.tolist(),
+                                         "seconds": round(time.time() - t0, 1)}
             path = OUT / f"ch5_survey_{ds}{'_' + args.part if args.part else ''}.json"
-            path.write_text(json.dumps(out, indent=1))
-
+            path.write_text(json.dumps(outs[ds], indent=1))
+        print(f"{name} ({' + '.join(args.datasets)}): {time.time() - t0:.0f} s", flush=True)
 
 if __name__ == "__main__":
     main()
