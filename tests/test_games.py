@@ -119,3 +119,28 @@ def test_bad_strategies_raise():
         sampled_strategy([1.0], T=0)
     with pytest.raises(ValueError, match="beta"):
         lipton_young_epsilon(2, 2, 1, 1.0, beta=1.0)
+
+
+def test_rectangular_games_are_accepted_2_by_n_exact_oracle():
+    # Rectangular games are legitimate (the players' action sets differ in size). For a 2 x n game the row
+    # player's guarantee low(x) = min_j [x A_0j + (1 - x) A_1j] is concave piecewise linear in x in [0, 1]:
+    # its maximum is at 0, 1 or a crossing of two of the n lines, all enumerated (brute force, no LP).
+    rng = np.random.default_rng(11)
+    for n in (1, 3, 5, 9):
+        a = rng.normal(size=(2, n))
+        cand = [0.0, 1.0]
+        for j in range(n):
+            for k in range(j + 1, n):
+                den = (a[0, j] - a[1, j]) - (a[0, k] - a[1, k])
+                if den != 0:
+                    x = (a[1, k] - a[1, j]) / den
+                    if 0 <= x <= 1:
+                        cand.append(x)
+        brute = max(min(x * a[0] + (1 - x) * a[1]) for x in cand)
+        sol = solve_zero_sum(a)
+        assert sol.row.shape == (2,) and sol.col.shape == (n,)
+        assert abs(sol.value - brute) < 1e-9 and abs(sol.value_col - brute) < 1e-9
+        sol_t = solve_zero_sum(-a.T)  # the same game with the roles swapped: n x 2, value -V
+        assert abs(sol_t.value + brute) < 1e-9
+    col = rng.normal(size=(6, 1))  # m x 1: the column player has one action, the value is max_i A[i, 0]
+    assert abs(solve_zero_sum(col).value - col.max()) < 1e-12

@@ -73,6 +73,11 @@ def solve_zero_sum(payoff) -> ZeroSumSolution:
 
     Row LP:    maximise v  over (x, v)  s.t.  A^T x >= v 1,  sum x = 1,  x >= 0.
     Column LP: minimise w  over (y, w)  s.t.  A y  <= w 1,  sum y = 1,  y >= 0.
+
+    ``payoff`` may be RECTANGULAR (m x n, m != n): von Neumann's theorem holds for every finite matrix, the
+    two players need not have the same number of actions (a GAN's discriminators and generators differ), and
+    the Lipton-Young check plays T sampled rows against all n columns. Anything that is not a non-empty,
+    finite, 2-D matrix (a vector, a 3-D array, an empty or ragged array, inf/nan entries) raises ValueError.
     """
     a = check_payoff(payoff)
     m, n = a.shape
