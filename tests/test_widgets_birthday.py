@@ -42,7 +42,7 @@ def test_curve_coin_flip_and_approximation() -> None:
     assert c["k_half"] == pytest.approx(math.sqrt(2 * math.log(2) * 365))
     assert np.all(np.diff(c["exact"]) >= 0) and np.all(np.abs(c["exact"] - c["approx"]) < 0.05)
     lo, hi = c["interval"]
-    assert lo <= c["simulated"] <= hi and c["batches"] == 400
+    assert lo <= c["simulated"] <= hi and c["batches"] == 400 and c["hits"] == round(400 * c["simulated"])
     assert "simulated" not in birthday_curve(1000.5, 20)  # real N: exact curve only
 
 

@@ -71,7 +71,8 @@ def birthday_curve(support: float, k: int, false_rate: float = 0.0, batches: int
            "p_at_k": duplicate_probability(support, k, false_rate)}
     if int(support) == support:
         hits = simulate_batches(int(support), k, false_rate, batches, seed)
-        out |= {"simulated": hits / batches, "interval": binomial_interval(hits, batches, 0.95), "batches": batches}
+        out |= {"hits": hits, "batches": batches, "simulated": hits / batches,
+                "interval": binomial_interval(hits, batches, 0.95)}
     return out
 
 
