@@ -62,11 +62,12 @@ def test_clopper_pearson_covers_at_least_nominally_by_simulation():
 
 
 def test_birthday_test_recovers_uniform_support_from_discrete_samples():
-    # integer samples, distance |a - b|, threshold 0.5: exact duplicates only; support N = 2000
-    g = torch.Generator().manual_seed(3)
+    # integer samples, distance |a - b|, threshold 0.5: exact duplicates only; support N = 2000.
+    # A fixed seed: a 95 % interval misses the truth for about one seed in twenty, so a seed drawn at run time
+    # (as this test once did, through Generator.seed()) fails CI at random.
     N, k = 2000, 53  # about a 50% collision chance
     sampler = lambda n, seed: torch.randint(N, (n, 1), generator=torch.Generator().manual_seed(seed)).double()
-    res = col.birthday_test(sampler=sampler, threshold=0.5, batch_size=k, n_batches=400, seed=int(g.seed() % 1000))
+    res = col.birthday_test(sampler=sampler, threshold=0.5, batch_size=k, n_batches=400, seed=3)
     expected_gamma = 1 - bd.uniform_no_collision(N, k)
     assert res.rate_low <= expected_gamma <= res.rate_high
     assert res.support_low <= N <= res.support_high
