@@ -9,12 +9,16 @@ from scipy.optimize import isotonic_regression
 
 from ganlib.theory.interval_dynamics import (clipped_optimal_intervals, clopper_pearson, first_order_dynamics,
                                              optimal_discriminator_dynamics, project_ordered, sample_problems)
-from ganlib.theory.two_gaussians import (best_two_intervals, density_difference, density_difference_zeros, loss,
-                                         loss_grad, tv_distance, tv_quadrature)
+from scipy import optimize
+
+from ganlib.theory.two_gaussians import (best_two_intervals, density_difference, density_difference_derivatives,
+                                         density_difference_zeros, grid_zero_count, loss, loss_grad, tv_distance,
+                                         tv_quadrature)
 
 RNG = np.random.default_rng(1)
 PAIRS = [(RNG.uniform(-3, 3, 2), RNG.uniform(-3, 3, 2)) for _ in range(25)] + [
-    (np.array([0.0, 3.0]), np.array([1.0, 2.0])),  # three zeros
+    (np.array([0.0, 3.0]), np.array([1.0, 2.0])),  # generator inside the data: two zeros
+    (np.array([-1.5, 1.5]), np.array([-0.5, 2.5])),  # interleaved means: three zeros
     (np.array([-1.0, 1.0]), np.array([0.4, 0.4])),  # collapsed generator
     (np.array([0.0, 3.0]), np.array([0.0, 3.0])),  # identical: F = 0
     (np.array([0.0, 3.0]), np.array([3.0, 0.0])),  # the same mixture, means swapped
@@ -69,6 +73,62 @@ def test_zeros_are_zeros_and_every_grid_sign_change_is_found(mu_star, mu) -> Non
         assert np.abs(found - c).min() < 2e-4
 
 
+def test_derivatives_match_finite_differences() -> None:
+    mu_star, mu = np.array([-1.0, 1.2]), np.array([0.3, 2.0])
+    f = lambda x, m=mu: density_difference(np.array([x]), mu_star, m)[0]
+    for x in (-2.0, 0.37, 1.9):
+        d1, d2, dmu = density_difference_derivatives(x, mu_star, mu)
+        eps = 1e-5
+        assert d1 == pytest.approx((f(x + eps) - f(x - eps)) / (2 * eps), abs=1e-9)
+        assert d2 == pytest.approx((f(x + 1e-4) - 2 * f(x) + f(x - 1e-4)) / 1e-8, abs=1e-6)
+        for i in range(2):
+            e = eps * np.eye(2)[i]
+            assert dmu[i] == pytest.approx((f(x, mu + e) - f(x, mu - e)) / (2 * eps), abs=1e-9)
+
+
+def _fold(a: float = 2.5):
+    """mu* = (-1.5, 1.5), mu = (m, a): the (x_c, m_c) where F has a double root, from F = F' = 0 (fsolve)."""
+    mu_star = np.array([-1.5, 1.5])
+
+    def eqs(p):
+        mu = np.array([p[1], a])
+        return [density_difference(np.array([p[0]]), mu_star, mu)[0], density_difference_derivatives(p[0], mu_star, mu)[0]]
+
+    x_c, m_c = optimize.fsolve(eqs, [1.4, 0.16], xtol=1e-12)
+    return mu_star, x_c, m_c
+
+
+def test_zeros_near_a_double_root() -> None:
+    """Two zeros a distance ~sqrt(eps) apart: found, accurate (brentq), with the fold's square-root law; the
+    refined grid oracle counts them, a plain grid of spacing 1e-3 does not once they are closer than that."""
+    mu_star, x_c, m_c = _fold()
+    d1, d2, dmu = density_difference_derivatives(x_c, mu_star, np.array([m_c, 2.5]))
+    law = 2 * np.sqrt(2 * abs(dmu[0]) / abs(d2))  # F ~ F_m (m - m_c) + F_xx (x - x_c)^2 / 2
+    xs = np.linspace(-15, 15, 30_001)
+    for k in range(2, 10):
+        eps = 10.0**-k
+        below, above = np.array([m_c - eps, 2.5]), np.array([m_c + eps, 2.5])
+        z = density_difference_zeros(mu_star, below)
+        assert (~np.isnan(z)).sum() == 3 and (~np.isnan(density_difference_zeros(mu_star, above))).sum() == 1
+        f = lambda x: density_difference(np.array([x]), mu_star, below)[0]
+        half = law * np.sqrt(eps)
+        ref = [optimize.brentq(f, x_c - 2 * half, x_c, xtol=1e-15), optimize.brentq(f, x_c, x_c + 2 * half, xtol=1e-15)]
+        assert np.allclose(z[1:], ref, atol=1e-11)
+        if k <= 8:
+            assert (z[2] - z[1]) / np.sqrt(eps) == pytest.approx(law, rel=3 * np.sqrt(eps) + 1e-6)
+        assert grid_zero_count(mu_star, below, xs) == 3 and grid_zero_count(mu_star, above, xs) == 1
+        fx = density_difference(xs, mu_star, below)
+        plain = int((fx[:-1] * fx[1:] < 0).sum())
+        assert plain == (3 if k <= 7 else 1)  # k >= 8: the pair is 2e-4 apart or less, between two grid points
+
+
+def test_grid_zero_count_bad_inputs() -> None:
+    with pytest.raises(ValueError, match="one pair"):
+        grid_zero_count(np.zeros((2, 2)), np.zeros(2), np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="xs must"):
+        grid_zero_count(np.zeros(2), np.ones(2), np.array([0.0, 2.0, 1.0]))
+
+
 def test_zero_count_obeys_descartes_rule_of_signs() -> None:
     for _ in range(300):
         mu_star, mu = RNG.uniform(-3, 3, 2), RNG.uniform(-3, 3, 2)
@@ -109,6 +169,10 @@ def test_bad_inputs_raise() -> None:
         loss(np.zeros(2), np.zeros(3), np.zeros(2), np.zeros(2))
     with pytest.raises(ValueError, match="one pair"):
         tv_quadrature(np.zeros((2, 2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="mu_star"):
+        best_two_intervals(np.zeros(2), np.zeros(3))
+    with pytest.raises(ValueError, match="mu_star and mu must broadcast"):
+        best_two_intervals(np.zeros((5, 2)), np.zeros((3, 2)))
 
 
 # --- interval_dynamics ---
@@ -142,8 +206,14 @@ def test_first_order_step_follows_the_formulas() -> None:
     assert np.allclose(l1, l0 + 0.2 * d_l, atol=1e-15) and np.allclose(r1, r0 + 0.2 * d_r, atol=1e-15)
     with pytest.raises(ValueError, match="finite"):
         first_order_dynamics(mu_star, mu0, np.array([[-np.inf, 0.5]]), r0, 0.1, 0.1, 1)
-    with pytest.raises(ValueError, match="step size"):
+    with pytest.raises(ValueError, match="eta_g"):
         first_order_dynamics(mu_star, mu0, l0, r0, -0.1, 0.1, 1)
+    with pytest.raises(ValueError, match="eta_d"):
+        first_order_dynamics(mu_star, mu0, l0, r0, 0.1, 0.0, 1)
+    with pytest.raises(ValueError, match="l0"):
+        first_order_dynamics(mu_star, mu0, np.zeros(3), r0, 0.1, 0.1, 1)
+    with pytest.raises(ValueError, match="eta"):
+        optimal_discriminator_dynamics(mu_star, mu0, -1.0, 1)
 
 
 def test_sample_problems_and_clipped_start() -> None:
@@ -154,6 +224,8 @@ def test_sample_problems_and_clipped_start() -> None:
     assert np.all(np.isfinite(l)) and np.all(np.abs(r) <= 5.0)
     with pytest.raises(ValueError, match="separation"):
         sample_problems(5, box=1.0, separation=3.0, seed=0)
+    with pytest.raises(ValueError, match="box"):
+        sample_problems(5, box=-1.0, separation=0.0, seed=0)
     with pytest.raises(ValueError, match="steps"):
         optimal_discriminator_dynamics(mu_star, mu0, 0.1, 0)
 

@@ -39,9 +39,10 @@ class Runs:
         return (self.tv < threshold).any(0)
 
 
-def _check_run_args(eta: float, steps: int, record_every: int) -> None:
-    if not (isinstance(eta, float | int) and eta > 0):
-        raise ValueError(f"the step size must be a positive number, got {eta!r}")
+def _check_run_args(etas: dict[str, float], steps: int, record_every: int) -> None:
+    for name, eta in etas.items():
+        if isinstance(eta, bool) or not (isinstance(eta, float | int) and eta > 0):
+            raise ValueError(f"{name} (a step size) must be a positive number, got {eta!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
@@ -52,6 +53,8 @@ def sample_problems(n: int, box: float, separation: float, seed: int) -> tuple[n
     """n pairs (mu_star, mu0), each (n, 2): means uniform in [-box, box]^2 with |m_1 - m_2| >= separation, sorted."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
+    if not box > 0:
+        raise ValueError(f"box must be positive, got {box}")
     if not 0 <= separation < 2 * box:
         raise ValueError(f"separation must be in [0, 2 * box) = [0, {2 * box}), got {separation}")
     rng = np.random.default_rng(seed)
@@ -69,7 +72,7 @@ def optimal_discriminator_dynamics(mu_star: np.ndarray, mu0: np.ndarray, eta: fl
                                    record_every: int = 1) -> Runs:
     """Gradient steps on mu against the exact best two-interval discriminator at every step."""
     mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu0, "mu0").copy()
-    _check_run_args(eta, steps, record_every)
+    _check_run_args({"eta": eta}, steps, record_every)
     rec_steps, rec_mu, rec_tv = [], [], []
     for t in range(steps + 1):
         l, r, tv = best_two_intervals(mu, mu_star)
@@ -102,8 +105,11 @@ def first_order_dynamics(mu_star: np.ndarray, mu0: np.ndarray, l0: np.ndarray, r
                          eta_d: float, steps: int, record_every: int = 1) -> tuple[Runs, np.ndarray, np.ndarray]:
     """Simultaneous gradient steps in (mu, l, r), intervals kept ordered; returns (runs, final l, final r)."""
     mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu0, "mu0").copy()
-    _check_run_args(eta_g, steps, record_every)
-    _check_run_args(eta_d, steps, record_every)
+    _check_run_args({"eta_g": eta_g, "eta_d": eta_d}, steps, record_every)
+    l0, r0 = np.asarray(l0, dtype=np.float64), np.asarray(r0, dtype=np.float64)
+    for name, arr in (("l0", l0), ("r0", r0)):
+        if arr.shape != mu.shape:
+            raise ValueError(f"{name} must have the shape of mu0, {mu.shape} (one endpoint per interval), got {arr.shape}")
     ends = np.stack([l0[:, 0], r0[:, 0], l0[:, 1], r0[:, 1]], 1).astype(np.float64)  # (n, 4)
     if not np.isfinite(ends).all():
         raise ValueError("l0 and r0 must be finite for first-order dynamics (a gradient step cannot move inf)")

@@ -22,7 +22,7 @@ finds them by the proof of Descartes' rule of signs for exponential sums: :math:
 :math:`h_1 \propto (e^{-\lambda_1 x} h)'`, whose coefficients are :math:`c_k(\lambda_k - \lambda_1)`; those are
 separated by zeros of :math:`h_2`, coefficients :math:`c_k(\lambda_k - \lambda_1)(\lambda_k - \lambda_2)`, a
 two-term sum with at most one zero, in closed form. Each function is monotone between the zeros of the next, so
-one bisection per bracket finds every zero (on the window mean +- 40, outside which both densities are 0 in
+one safeguarded root search per bracket finds every zero (on the window mean +- 40, outside which both densities are 0 in
 float64).
 """
 
@@ -33,7 +33,7 @@ from scipy import integrate, optimize
 from scipy.special import ndtr
 
 WINDOW = 40.0  # zeros are searched within [min mean - WINDOW, max mean + WINDOW]
-_BISECTIONS, _NEWTON = 10, 8  # per bracket, see _roots_in_brackets
+_BISECTIONS, _MAX_ITER, _XTOL = 10, 200, 1e-12  # per bracket, see _roots_in_brackets
 _SQRT_2PI = np.sqrt(2 * np.pi)
 
 
@@ -87,6 +87,18 @@ def density_difference(x: np.ndarray, mu_star: np.ndarray, mu: np.ndarray) -> np
     return mixture_pdf(x, mu_star) - mixture_pdf(x, mu)
 
 
+def density_difference_derivatives(x: np.ndarray, mu_star: np.ndarray,
+                                   mu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(F'(x), F''(x), dF/dmu (..., 2)) of F = g_{mu*} - g_mu, from phi' = -x phi and phi'' = (x^2 - 1) phi; x of
+    shape (...) against mu_star, mu of shape (..., 2) (one x per pair)."""
+    mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu, "mu")
+    x = np.asarray(x, dtype=np.float64)[..., None]
+    ds, dg = x - mu_star, x - mu
+    d1 = 0.5 * (-(ds * phi(ds)).sum(-1) + (dg * phi(dg)).sum(-1))
+    d2 = 0.5 * (((ds**2 - 1) * phi(ds)).sum(-1) - ((dg**2 - 1) * phi(dg)).sum(-1))
+    return d1, d2, -0.5 * dg * phi(dg)  # d/dmu_i of -phi(x - mu_i)/2 = phi'(x - mu_i)/2 = -(x - mu_i) phi(x - mu_i)/2
+
+
 def loss_grad(mu: np.ndarray, l: np.ndarray, r: np.ndarray,
               mu_star: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(dL/dmu, dL/dl, dL/dr), each of shape (..., 2), from the formulas in the module docstring."""
@@ -114,32 +126,42 @@ def _expsum(logc: np.ndarray, sign: np.ndarray, lam: np.ndarray,
 def _roots_in_brackets(logc, sign, lam, edges: np.ndarray) -> np.ndarray:
     """The zero in each bracket [edges_j, edges_j+1] whose ends differ in sign (NaN elsewhere); edges (n, b+1).
 
-    h is monotone (up to a positive factor) in each bracket, so the zero is unique: bisection to a bracket of
-    width 1/2^10 of the window, then Newton steps kept inside the bracket (a step that leaves it bisects).
+    h is monotone (up to a positive factor) in each bracket, so the zero is unique: a few bisections, then
+    safeguarded Newton steps (a Newton step is taken only if it stays inside the current bracket, and every 8th
+    step bisects; the bracket shrinks at every evaluation), until every Newton step is below _XTOL relative or h is at
+    the rounding level (or _MAX_ITER). Iterating to convergence matters near a double root, where two zeros are close and Newton
+    converges only linearly from a distance: a fixed small number of steps left such zeros 1e-4 off.
     """
     a, b = edges[:, :-1].copy(), edges[:, 1:].copy()
     fa = np.sign(_expsum(logc, sign, lam, a)[0])
     has = fa * np.sign(_expsum(logc, sign, lam, b)[0]) < 0
     x = 0.5 * (a + b)
-    for it in range(_BISECTIONS + _NEWTON):
+    done = ~has
+    for it in range(_MAX_ITER):
         g, dg = _expsum(logc, sign, lam, x)
         left = np.sign(g) * fa <= 0  # the sign change is in [a, x]
         b = np.where(left, x, b)
         a = np.where(left, a, x)
         fa = np.where(left, fa, np.sign(g))
-        if it < _BISECTIONS:
-            x = 0.5 * (a + b)
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                step = x - g / dg
-            x = np.where((step >= a) & (step <= b), step, 0.5 * (a + b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x - g / dg
+        use = (it >= _BISECTIONS) & (it % 8 != 7) & (newton >= a) & (newton <= b)  # every 8th step bisects
+        noise = np.abs(g) <= 1e-15  # h / (largest term) at the rounding level: x is as good as float64 gets
+        converged = noise | (use & (np.abs(newton - x) <= _XTOL * (1.0 + np.abs(x))))
+        x = np.where(done | noise, x, np.where(use, newton, 0.5 * (a + b)))
+        done |= converged
+        if done.all():
+            break
     return np.where(has, x, np.nan)
 
 
 def density_difference_zeros(mu_star: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """The zeros of F = g_{mu*} - g_mu (at most three), sorted, NaN-padded to shape (..., 3); none if F = 0."""
     mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu, "mu")
-    batch = np.broadcast_shapes(mu_star.shape, mu.shape)[:-1]
+    try:
+        batch = np.broadcast_shapes(mu_star.shape, mu.shape)[:-1]
+    except ValueError:
+        raise ValueError(f"mu_star and mu must broadcast, got shapes {mu_star.shape} and {mu.shape}") from None
     lam = np.concatenate([np.broadcast_to(mu_star, batch + (2,)), np.broadcast_to(mu, batch + (2,))], -1)
     sgn = np.broadcast_to(np.array([1.0, 1.0, -1.0, -1.0]), lam.shape)
     lam, sgn = lam.reshape(-1, 4), sgn.reshape(-1, 4)  # (n, 4)
@@ -167,6 +189,35 @@ def density_difference_zeros(mu_star: np.ndarray, mu: np.ndarray) -> np.ndarray:
     z1 = np.sort(np.where(np.isnan(z1), lo, z1), axis=1)
     z0 = _roots_in_brackets(logc, sgn, lam, np.concatenate([lo, z1, hi], 1))  # (n, 3) zeros of h
     return np.sort(z0, axis=1).reshape(batch + (3,))  # NaNs sort last
+
+
+def grid_zero_count(mu_star: np.ndarray, mu: np.ndarray, xs: np.ndarray) -> int:
+    """Independent oracle for one pair: the number of sign changes of F on the increasing grid ``xs``, with care
+    near double roots. Two zeros closer than the grid spacing leave no sign change on the grid; between them F has
+    a local extremum of the other sign. So every interior grid extremum of F without a sign change next to it is
+    refined (bounded scalar search for the extremum of F between its grid neighbours), and counts two zeros if
+    the refined extremum has the other sign. (A tangency, F = F' = 0, is a zero without a sign change: not
+    counted; so the count is of sign changes, a lower bound on the zeros counted with multiplicity.)"""
+    mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu, "mu")
+    if mu_star.shape != (2,) or mu.shape != (2,):
+        raise ValueError(f"grid_zero_count takes one pair: mu_star and mu of shape (2,), got {mu_star.shape}, {mu.shape}")
+    xs = np.asarray(xs, dtype=np.float64)
+    if xs.ndim != 1 or len(xs) < 3 or not np.all(np.diff(xs) > 0):
+        raise ValueError("xs must be an increasing 1-D grid of at least 3 points")
+    fx = density_difference(xs, mu_star, mu)
+    s = np.sign(fx)
+    count = int((s[:-1] * s[1:] < 0).sum())
+    d = np.diff(fx)
+    for k in np.flatnonzero(d[:-1] * d[1:] < 0) + 1:  # interior grid extrema of F
+        if not (s[k - 1] == s[k] == s[k + 1] != 0):
+            continue
+        sk = s[k]  # the extremum is a minimum of sk * F
+        res = optimize.minimize_scalar(lambda x: sk * float(density_difference(np.array([x]), mu_star, mu)[0]),
+                                       bounds=(xs[k - 1], xs[k + 1]), method="bounded",
+                                       options={"xatol": 1e-14 * max(1.0, abs(xs[k]))})
+        if res.fun < 0:
+            count += 2
+    return count
 
 
 def best_two_intervals(mu: np.ndarray, mu_star: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
