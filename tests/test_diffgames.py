@@ -100,3 +100,23 @@ def test_bad_inputs_raise() -> None:
         jacobian(dirac_gan_field(), torch.zeros(2, 1))
     with pytest.raises(ValueError, match="square"):
         eigenvalues(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("loss,a", [("gan", 0.5), ("wgan", 1.0)])
+def test_alternating_step_map_has_determinant_one(loss, a) -> None:
+    """Discriminator first: psi' = psi + h a theta, theta' = theta - h a psi' (linearised); jacrev of the step map
+    is [[1 - h^2 a^2, -h a], [h a, 1]], det 1, eigenvalues on the unit circle for h a < 2."""
+    h = 0.3
+    m = jacobian(lambda z: step(dirac_gan_field(loss), z, h, "alternating", n_first=1), ORIGIN)
+    assert torch.allclose(m, torch.tensor([[1 - h**2 * a**2, -h * a], [h * a, 1.0]], dtype=torch.float64), atol=1e-14)
+    assert np.allclose(np.abs(eigenvalues(m)), 1.0, atol=1e-12)
+
+
+def test_wgan_gp_field_jumps_at_the_equilibrium() -> None:
+    """Either side of psi = 0 the WGAN-GP Jacobian is the R1 one, but v jumps by 2 gamma g0: no linearisation."""
+    gamma, g0 = 0.7, 1.3
+    field = dirac_gan_field("wgan", "gp", gamma=gamma, g0=g0)
+    for s in (1e-9, -1e-9):
+        z = torch.tensor([0.0, s], dtype=torch.float64)
+        assert np.allclose(eigenvalues(jacobian(field, z)), dirac_gan_eigenvalues("wgan", "r1", gamma=gamma), atol=1e-12)
+        assert float(field(z)[1]) == pytest.approx(np.sign(s) * gamma * g0, abs=1e-8)

@@ -12,7 +12,7 @@ from ganlib.theory.interval_dynamics import (clipped_optimal_intervals, clopper_
 from scipy import optimize
 
 from ganlib.theory.two_gaussians import (best_two_intervals, density_difference, density_difference_derivatives,
-                                         density_difference_zeros, grid_zero_count, loss, loss_grad, tv_distance,
+                                         density_difference_zeros, grid_zeros, loss, loss_grad, tv_distance,
                                          tv_quadrature)
 
 RNG = np.random.default_rng(1)
@@ -116,17 +116,20 @@ def test_zeros_near_a_double_root() -> None:
         assert np.allclose(z[1:], ref, atol=1e-11)
         if k <= 8:
             assert (z[2] - z[1]) / np.sqrt(eps) == pytest.approx(law, rel=3 * np.sqrt(eps) + 1e-6)
-        assert grid_zero_count(mu_star, below, xs) == 3 and grid_zero_count(mu_star, above, xs) == 1
+        assert grid_zeros(mu_star, below, xs)[0] == 3 and grid_zeros(mu_star, above, xs)[0] == 1
         fx = density_difference(xs, mu_star, below)
         plain = int((fx[:-1] * fx[1:] < 0).sum())
         assert plain == (3 if k <= 7 else 1)  # k >= 8: the pair is 2e-4 apart or less, between two grid points
 
 
-def test_grid_zero_count_bad_inputs() -> None:
+def test_grid_zeros_bad_inputs() -> None:
     with pytest.raises(ValueError, match="one pair"):
-        grid_zero_count(np.zeros((2, 2)), np.zeros(2), np.linspace(0, 1, 5))
+        grid_zeros(np.zeros((2, 2)), np.zeros(2), np.linspace(0, 1, 5))
     with pytest.raises(ValueError, match="xs must"):
-        grid_zero_count(np.zeros(2), np.ones(2), np.array([0.0, 2.0, 1.0]))
+        grid_zeros(np.zeros(2), np.ones(2), np.array([0.0, 2.0, 1.0]))
+    count, where = grid_zeros(np.array([-1.5, 1.5]), np.array([-0.5, 2.5]), np.linspace(-15, 15, 3001))
+    assert count == 3 and np.allclose(where, density_difference_zeros(np.array([-1.5, 1.5]), np.array([-0.5, 2.5])),
+                                      atol=1e-2)
 
 
 def test_zero_count_obeys_descartes_rule_of_signs() -> None:

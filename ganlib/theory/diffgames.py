@@ -99,9 +99,10 @@ def step(field: Field, z: torch.Tensor, h: float, method: str = "simultaneous", 
     if first not in ("max", "min"):
         raise ValueError(f"first must be 'max' (discriminator first) or 'min' (generator first), got {first!r}")
     blocks = [slice(n_first, None), slice(0, n_first)] if first == "max" else [slice(0, n_first), slice(n_first, None)]
-    z = z.clone()
-    for block in blocks:
-        z[block] = z[block] + h * field(z)[block]
+    for block in blocks:  # functional (no in-place writes), so that jacrev can differentiate the step map
+        mask = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
+        mask[block] = True
+        z = torch.where(mask, z + h * field(z), z)
     return z
 
 

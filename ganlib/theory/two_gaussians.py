@@ -191,24 +191,30 @@ def density_difference_zeros(mu_star: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return np.sort(z0, axis=1).reshape(batch + (3,))  # NaNs sort last
 
 
-def grid_zero_count(mu_star: np.ndarray, mu: np.ndarray, xs: np.ndarray) -> int:
+def grid_zeros(mu_star: np.ndarray, mu: np.ndarray, xs: np.ndarray) -> tuple[int, np.ndarray]:
     """Independent oracle for one pair: the number of sign changes of F on the increasing grid ``xs``, with care
-    near double roots. Two zeros closer than the grid spacing leave no sign change on the grid; between them F has
+    near double roots, and where they are (sorted: the left grid point of each sign change, the refined extremum
+    twice for each hidden pair). Two zeros closer than the grid spacing leave no sign change on the grid; between them F has
     a local extremum of the other sign. So every interior grid extremum of F without a sign change next to it is
     refined (bounded scalar search for the extremum of F between its grid neighbours), and counts two zeros if
     the refined extremum has the other sign. (A tangency, F = F' = 0, is a zero without a sign change: not
     counted; so the count is of sign changes, a lower bound on the zeros counted with multiplicity.)"""
     mu_star, mu = check_means(mu_star, "mu_star"), check_means(mu, "mu")
     if mu_star.shape != (2,) or mu.shape != (2,):
-        raise ValueError(f"grid_zero_count takes one pair: mu_star and mu of shape (2,), got {mu_star.shape}, {mu.shape}")
+        raise ValueError(f"grid_zeros takes one pair: mu_star and mu of shape (2,), got {mu_star.shape}, {mu.shape}")
     xs = np.asarray(xs, dtype=np.float64)
     if xs.ndim != 1 or len(xs) < 3 or not np.all(np.diff(xs) > 0):
         raise ValueError("xs must be an increasing 1-D grid of at least 3 points")
     fx = density_difference(xs, mu_star, mu)
     s = np.sign(fx)
-    count = int((s[:-1] * s[1:] < 0).sum())
+    nz = np.flatnonzero(s)  # a grid point where F is exactly 0 lies inside the sign change around it
+    where = list(xs[nz[:-1]][s[nz[:-1]] * s[nz[1:]] < 0])
     d = np.diff(fx)
-    for k in np.flatnonzero(d[:-1] * d[1:] < 0) + 1:  # interior grid extrema of F
+    # If F crosses zero twice between x_{k-1} and x_{k+1}, its extremum x* there has the other sign and F'(x*) = 0,
+    # so |F(x_k)| <= |F(x_k) - F(x*)| <= max|F''| h^2 / 2 <= 0.4 h^2 (|F''| <= 2 max|(x^2 - 1) phi(x)| = 2 phi(0)):
+    # only such grid extrema need the search.
+    small = np.abs(fx) <= 0.5 * np.diff(xs).max() ** 2
+    for k in np.flatnonzero((d[:-1] * d[1:] < 0) & small[1:-1]) + 1:  # interior grid extrema of F, near 0
         if not (s[k - 1] == s[k] == s[k + 1] != 0):
             continue
         sk = s[k]  # the extremum is a minimum of sk * F
@@ -216,8 +222,8 @@ def grid_zero_count(mu_star: np.ndarray, mu: np.ndarray, xs: np.ndarray) -> int:
                                        bounds=(xs[k - 1], xs[k + 1]), method="bounded",
                                        options={"xatol": 1e-14 * max(1.0, abs(xs[k]))})
         if res.fun < 0:
-            count += 2
-    return count
+            where += [res.x, res.x]
+    return len(where), np.sort(np.array(where, dtype=np.float64))
 
 
 def best_two_intervals(mu: np.ndarray, mu_star: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
