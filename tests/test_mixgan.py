@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from ganlib.theory.mixgan import (AffineGenerators, MLPDiscriminators, Mixture1D, generator_best_response,
-                                  mixed_sampler, n_params_discriminator, theorem10_T, train_mixgan, value_matrix)
+from ganlib.theory.mixgan import (AffineGenerators, MLPDiscriminators, Mixture1D, equilibrium_gap,
+                                  generator_best_response, input_lipschitz_lower_bound, mixed_sampler,
+                                  n_params_discriminator, theorem10_T, train_mixgan, value_matrix)
 
 DATA = Mixture1D()
 
@@ -71,8 +72,32 @@ def test_theorem10_T():
     assert theorem10_T(0.05, p, 2.0) > 4 * t * 0.99  # at least quadratic in 1/eps
     with pytest.raises(ValueError, match="eps"):
         theorem10_T(0.0, p, 2.0)
+    assert theorem10_T(0.1, p, 2.0, lip_v=20.0) == pytest.approx(2 * 4 / 0.01 * (math.log(2) + p * math.log(2400)))
+    assert theorem10_T(0.1, p, 2.0, radius=3.0) > t  # larger constants never ask for fewer components
 
 
 def test_bad_training_inputs():
     with pytest.raises(ValueError, match="T"):
         train_mixgan(DATA, 0, steps=1, seed=0)
+
+
+def test_gap_uses_the_better_lower_bound_on_the_discriminator_side():
+    G, D = train_mixgan(DATA, 3, steps=200, seed=1)
+    r = equilibrium_gap(G, D, DATA, br_steps=0, seed=0)  # an untrained fresh D: the own D's must win
+    vm = value_matrix(G, D, DATA)
+    assert r["d_own"] == pytest.approx(vm.mean(0).max()) and r["value"] == pytest.approx(vm.mean())
+    assert r["d_best"] == max(r["d_fresh"], r["d_own"]) and r["d_own"] > r["d_fresh"]
+    assert r["d_best"] >= r["value"] >= r["g_best"] and r["gap"] == pytest.approx(r["d_best"] - r["g_best"])
+
+
+def test_input_lipschitz_lower_bound_against_autograd():
+    _, D = _players(3, seed=5)
+    lb = input_lipschitz_lower_bound(D, -4.0, 4.0, 8001)
+    D64 = D.double()
+    x = torch.linspace(-4, 4, 80001, dtype=torch.float64, requires_grad=True)  # autograd on a 10x finer grid
+    # D_j depends on x_k only through x_k: the gradient of sum_k D_j(x_k) is D_j'(x_k)
+    slopes = torch.stack([torch.autograd.grad(D64(x)[j].sum(), x)[0].abs() for j in range(3)])
+    sup = slopes.max(1).values.double().numpy()
+    assert lb.shape == (3,)
+    assert np.all(lb <= sup * (1 + 1e-6))  # a secant slope never exceeds the largest derivative
+    assert np.all(lb >= 0.98 * sup)  # and on a fine grid it comes close

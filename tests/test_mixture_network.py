@@ -8,7 +8,7 @@ from scipy.stats import norm
 from torch import nn
 
 from ganlib.theory.mixture_network import (delta_for_tv, mixture_network, parameter_count, quantile_breakpoints,
-                                           window_probability)
+                                           tv_bracket, window_probability)
 from ganlib.theory.step_selector import in_window
 
 
@@ -138,3 +138,23 @@ def test_bad_helpers():
         delta_for_tv(4, 0.0)
     with pytest.raises(ValueError, match="increasing"):
         window_probability([1.0, 0.0], 0.1)
+
+
+def test_tv_bracket_contains_the_exact_tv():
+    # X ~ N(0, 1); the coupled Y equals X except with probability p, where it is X + 10. Exactly:
+    # law(Y) = (1 - p) N(0, 1) + p N(10, 1), so d_TV(X, Y) = p d_TV(N(0, 1), N(10, 1)) = p (2 Phi(5) - 1).
+    rng = np.random.default_rng(0)
+    n, p = 400_000, 0.03
+    x = rng.normal(size=n)
+    moved = rng.uniform(size=n) < p
+    y = np.where(moved, x + 10, x)
+    tv = p * (2 * norm.cdf(5) - 1)
+    a_prob = norm.sf(5)  # A = {t > 5}: P_X(A) exact
+    b = tv_bracket(x != y, y > 5, a_prob)  # the roles: y is "the network", x "the mixture"
+    assert b.lower - 4 * b.lower_se <= tv <= b.upper + 4 * b.upper_se
+    assert abs(b.upper - p) < 4 * b.upper_se and abs(b.lower - tv) < 4 * b.lower_se + 1e-6
+    assert b.upper_se == pytest.approx(np.sqrt(b.upper * (1 - b.upper) / n))
+    with pytest.raises(ValueError, match="differ"):
+        tv_bracket([], [], 0.0)
+    with pytest.raises(ValueError, match="mixture_set_prob"):
+        tv_bracket([True], [False], 1.5)

@@ -16,9 +16,11 @@ by quadrature on a grid, deterministic given the parameters). The equilibrium (d
     gap = max_v V(S_u, v) - min_u V(u, S_v)  >= 0,
 
 zero exactly at an equilibrium; (S_u, S_v) is an eps-approximate equilibrium for some V* iff gap <= 2 eps.
-Estimated by best responses: max_v by training a FRESH discriminator against the mixed generator (a lower
-bound on the max, so the estimated gap is too), min_u exactly over the affine class: for fixed D's the
-minimum is a point mass at argmin_x mean_j log(1 - D_j(x)) (a = 0), found on a fine grid.
+Estimated by best responses: max_v from below by the better of a FRESH discriminator trained against the mixed
+generator and the best of the mixture's own discriminators, max_j V(S_u, v_j) (each is a lower bound on the
+max, so the estimated gap is one too; a short fresh training can fall below the trained v_j's, and taking
+only it would report max_v V(S_u, v) < V(S_u, S_v), which is impossible); min_u exactly over the affine
+class: for fixed D's the minimum is a point mass at argmin_x mean_j log(1 - D_j(x)) (a = 0), on a fine grid.
 
 Training (``train_mixgan``): each D_j ascends V(S_u, v_j), each G_i descends V(u_i, S_v) (non-saturating
 form for the generators' gradient, -log D instead of log(1 - D)), Adam, alternating steps, T discriminators
@@ -27,6 +29,7 @@ evaluated together by batched matrix products.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,11 +197,28 @@ def discriminator_best_response(G: AffineGenerators, data: Mixture1D, steps: int
 
 def equilibrium_gap(G: AffineGenerators, D: MLPDiscriminators, data: Mixture1D, br_steps: int, seed: int,
                     hidden: int = 16) -> dict[str, float]:
-    """The mixed pair's value, both best responses and the gap (see the module docstring)."""
-    value = float(value_matrix(G, D, data).mean())
-    d_best = discriminator_best_response(G, data, br_steps, seed, hidden=hidden, eta=D.eta)
+    """The mixed pair's value, both best responses and the gap (see the module docstring).
+
+    ``d_best`` = max(``d_fresh``, ``d_own``): the fresh discriminator's V(S_u, v) and max_j V(S_u, v_j) over
+    the mixture's own discriminators, both lower bounds on max_v V(S_u, v); ``gap`` = d_best - g_best.
+    """
+    vm = value_matrix(G, D, data)  # (T_G, T_D)
+    value, d_own = float(vm.mean()), float(vm.mean(0).max())
+    d_fresh = discriminator_best_response(G, data, br_steps, seed, hidden=hidden, eta=D.eta)
+    d_best = max(d_fresh, d_own)
     g_best = generator_best_response(D, data)
-    return {"value": value, "d_best": d_best, "g_best": g_best, "gap": d_best - g_best}
+    return {"value": value, "d_fresh": d_fresh, "d_own": d_own, "d_best": d_best, "g_best": g_best,
+            "gap": d_best - g_best}
+
+
+@torch.no_grad()
+def input_lipschitz_lower_bound(D: MLPDiscriminators, lo: float = -8.0, hi: float = 8.0, n: int = 16001) -> np.ndarray:
+    """max_k |D_j(x_{k+1}) - D_j(x_k)| / (x_{k+1} - x_k) on a grid, shape (T_D,): a LOWER bound on each D_j's
+    Lipschitz constant in its input (a secant slope never exceeds it), hence on the class's L'. Evaluated in
+    float64 on a copy, so that float32 rounding of D cannot push a secant slope above the true constant."""
+    x = torch.linspace(lo, hi, n, dtype=torch.float64)
+    d = copy.deepcopy(D).double()(x)  # (T_D, n)
+    return (d.diff(dim=1).abs() / x.diff()).max(dim=1).values.numpy()
 
 
 def theorem10_T(eps: float, p: int, value_range: float, lip_v: float = 1.0, radius: float = 1.0) -> float:
@@ -206,8 +226,10 @@ def theorem10_T(eps: float, p: int, value_range: float, lip_v: float = 1.0, radi
 
     Hoeffding: a mean of T payoffs of range R misses its expectation by eps/2 w.p. <= exp(-T eps^2 / (2 R^2));
     a union bound over eps/(4 L_V)-nets of both parameter balls (radius rho, R^p, at most (12 rho L_V / eps)^p
-    points each) succeeds once T > (2 R^2 / eps^2) (ln 2 + p ln(12 rho L_V / eps)). L_V = 1 and rho = 1 are
-    optimistic, so this is a LOWER estimate of what the proof asks for.
+    points each) succeeds once T > (2 R^2 / eps^2) (ln 2 + p ln(12 rho L_V / eps)). Here L_V = L L' L_phi is
+    the Lipschitz constant of V in the parameters (G_u is L-Lipschitz in u, D_v L'-Lipschitz in x and, like G,
+    L-Lipschitz in v; phi is L_phi-Lipschitz). T increases with lip_v and radius, so passing LOWER bounds of
+    them (lip_v = 1, radius = 1 by default) gives a LOWER estimate of what the proof asks for.
     """
     if not (eps > 0 and p >= 1 and value_range > 0 and lip_v > 0 and radius > 0):
         raise ValueError(f"eps, p, value_range, lip_v and radius must be positive, got {eps}, {p}, {value_range}, "

@@ -25,6 +25,9 @@ TV bound: coupling G(z, z') with the mixture sample G_{I(z)}(z') gives
     d_TV(law of G, uniform mixture) <= P(z in a window) + P(not (A and B)),
 and P(z in a window) = sum_i [F(z_i + delta/2) - F(z_i - delta/2)] exactly from the latent's CDF F
 (``window_probability``). Choosing delta <= delta' / ((T - 1) max F') makes the first term <= delta'.
+The TV distance itself is bracketed by Monte Carlo with standard errors (``tv_bracket``): from above by the
+fraction of coupled samples (same z, z') where G(z, z') differs from G_{I(z)}(z') (any coupling bounds TV),
+from below by |P_G(A) - P_mix(A)| for a fixed set A, P_G(A) from samples and P_mix(A) exact.
 Depth: the selector's hidden layer runs beside the generators' first layers and its output layer folds into
 the gated pre-activations; the sum is one extra linear layer: k + 1 layers for k-layer generators.
 """
@@ -32,6 +35,7 @@ the gated pre-activations; the sum is one extra linear layer: k + 1 layers for k
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -168,3 +172,33 @@ def mixture_network(generators: Sequence[nn.Module], delta: float, K: float = 10
 def parameter_count(module: nn.Module, nonzero: bool = False) -> int:
     """Number of parameters of ``module`` (only the non-zero ones if ``nonzero``)."""
     return int(sum((p != 0).sum().item() if nonzero else p.numel() for p in module.parameters()))
+
+
+@dataclass(frozen=True)
+class TVBracket:
+    """Monte Carlo bracket of d_TV(law of G, mixture): lower <= TV <= upper, each up to its standard error."""
+
+    lower: float  # P_G(A) - P_mix(A), P_G(A) estimated
+    lower_se: float
+    upper: float  # P(G(z, z') != G_{I(z)}(z')), estimated on coupled samples
+    upper_se: float
+
+
+def tv_bracket(differ, in_set, mixture_set_prob: float) -> TVBracket:
+    """Bracket d_TV(law of G, mixture) from n coupled samples.
+
+    ``differ`` (n,) bool: sample k's network output differs from its coupled mixture sample; its mean estimates
+    P(X != Y) >= d_TV (coupling inequality). ``in_set`` (n,) bool: the network's sample k lies in a fixed set A;
+    ``mixture_set_prob`` = P_mix(A), exact; P_G(A) - P_mix(A) <= d_TV. Standard errors are binomial,
+    sqrt(p (1 - p) / n).
+    """
+    differ, in_set = np.asarray(differ, dtype=bool).reshape(-1), np.asarray(in_set, dtype=bool).reshape(-1)
+    if differ.size == 0 or differ.shape != in_set.shape:
+        raise ValueError(f"differ and in_set must be non-empty boolean vectors of one length, got {differ.shape} "
+                         f"and {in_set.shape}")
+    if not 0 <= mixture_set_prob <= 1:
+        raise ValueError(f"mixture_set_prob (P_mix(A)) must lie in [0, 1], got {mixture_set_prob}")
+    n = differ.size
+    u, a = differ.mean(), in_set.mean()
+    return TVBracket(lower=float(a - mixture_set_prob), lower_se=float(np.sqrt(a * (1 - a) / n)),
+                     upper=float(u), upper_se=float(np.sqrt(u * (1 - u) / n)))
