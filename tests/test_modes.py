@@ -68,3 +68,15 @@ def test_bad_input():
         mode_stats(np.zeros((3, 3)), MEANS, 0.01)
     with pytest.raises(ValueError, match="min_count"):
         mode_stats(np.zeros((3, 2)), MEANS, 0.01, min_count=0)
+
+
+def test_ring_has_eight_distinct_modes_unlike_the_linspace_ring():
+    """The ring's 8 modes sit at the distinct angles 2 pi i / 8 (np.linspace(0, 2 pi, 8), as in the official
+    unrolled-GAN demo, repeats the first mode as the last and so has 7)."""
+    means = ring_of_gaussians(8, 1.0, 0.01).means.double()
+    angles = np.mod(np.arctan2(means[:, 1].numpy(), means[:, 0].numpy()), 2 * np.pi)
+    np.testing.assert_allclose(np.sort(angles), 2 * np.pi * np.arange(8) / 8, atol=1e-12)
+    assert torch.pdist(means).min() > 0.7  # 2 sin(pi / 8) = 0.765 apart
+    lin = np.linspace(0, 2 * np.pi, 8)
+    lin_means = np.stack([np.cos(lin), np.sin(lin)], 1)
+    assert len(np.unique(lin_means.round(9), axis=0)) == 7

@@ -74,3 +74,42 @@ def mode_stats(samples, means, stds, threshold: float = 3.0, min_count: int = 1)
 def mixture_stats(samples, mixture, threshold: float = 3.0, min_count: int = 1) -> ModeStats:
     """:func:`mode_stats` for a ``ganlib.data.GaussianMixture`` (its ``means`` and ``stds``)."""
     return mode_stats(samples, mixture.means, mixture.stds, threshold, min_count)
+
+
+@dataclass(frozen=True)
+class HistogramStats:
+    """Modes covered and KL to the uniform law of a histogram of discrete modes (Stacked MNIST, chapter 5)."""
+
+    counts: np.ndarray  # (K,) samples per mode
+    modes: int  # modes with at least one sample
+    reverse_kl: float  # KL(histogram || uniform on K modes)
+
+
+def histogram_stats(modes, k: int) -> HistogramStats:
+    r"""The two numbers of VEEGAN's and PacGAN's Stacked MNIST tables for mode labels ``modes`` (n,) in 0..k-1:
+    the number of distinct modes among the samples, and :math:`\mathrm{KL}(\hat q\,\Vert\,u) = \sum_j \hat q_j
+    \log(k \hat q_j)`, :math:`\hat q` the histogram of the labels, u uniform on the k modes (PacGAN's code)."""
+    m = np.asarray(modes.detach().cpu() if torch.is_tensor(modes) else modes)
+    if m.ndim != 1 or m.size == 0 or not np.issubdtype(m.dtype, np.integer):
+        raise ValueError(f"modes must be a non-empty 1-D integer array, got {m.dtype} {m.shape}")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or m.min() < 0 or m.max() >= k:
+        raise ValueError(f"modes must lie in 0..k-1 for an int k >= 1, got k={k!r}, range {m.min()}..{m.max()}")
+    counts = np.bincount(m, minlength=k)
+    q = counts[counts > 0] / m.size
+    return HistogramStats(counts=counts, modes=int((counts > 0).sum()), reverse_kl=float(np.sum(q * np.log(k * q))))
+
+
+def stacked_mnist_stats(classifier: torch.nn.Module, images: torch.Tensor, batch_size: int = 1000,
+                        ) -> tuple[HistogramStats, float]:
+    """Classify each channel of stacked images (n, 3, 28, 28) with a digit classifier, read the mode
+    100 y0 + 10 y1 + y2, and return its :func:`histogram_stats` over 1000 modes, with the classifier's mean
+    confidence (mean over images and channels of max_y p(y | channel))."""
+    from ganlib.data.stacked import N_MODES, stacked_modes
+    from ganlib.evaluation.classifier import class_probabilities
+
+    if images.ndim != 4 or images.shape[1] != 3:
+        raise ValueError(f"images must be (n, 3, H, W), got {tuple(images.shape)}")
+    probs = class_probabilities(classifier, images.reshape(-1, 1, *images.shape[2:]), batch_size)  # (3n, 10)
+    digits = probs.argmax(1).view(-1, 3)
+    conf = probs.max(1).values.mean().item()
+    return histogram_stats(stacked_modes(digits).numpy(), N_MODES), conf

@@ -1,0 +1,119 @@
+r"""Training small colour DCGANs on Stacked MNIST (chapter 5): the plain GAN, the unrolled GAN and PacGAN.
+
+One run: a :class:`ganlib.nets.stacked.ColourGenerator` and a :class:`~ganlib.nets.stacked.PackedDiscriminator`,
+Adam (lr ``lr``, betas (0.5, 0.999)) for both, the GAN loss for D and the non-saturating loss for G
+(``ganlib.training.losses``), one D step then one G step per iteration. Every real batch is ``batch_size``
+fresh stacked images, three uniform draws from the pool of single digits (``ganlib.data.stacked``); the
+fakes are ``batch_size`` images from fresh latents :math:`z \sim N(0, I)`.
+
+- ``pack = m`` (PacGAN): D judges groups of m images stacked on the channel axis, real with real and fake
+  with fake (so D sees ``batch_size / m`` decisions per batch), as in PacGAN's Stacked MNIST code.
+- ``unrolled = K`` (Metz et al., 2017): G descends :math:`\mathcal{L}_G(\theta_G, \theta_D^K)`, with
+  :math:`\theta_D^K` K plain gradient steps of size ``unroll_lr`` on D's loss from the current D, taken on
+  the same real batch and the same fakes, differentiated through (``ganlib.training.unrolled.unroll``:
+  the fakes enter as the "generator parameters" of the unrolled steps, so d fakes / d theta_G carries the
+  second term). Metz et al. unroll with Adam; plain steps are what ``unroll`` implements and tests.
+
+Randomness: one ``torch.Generator`` seeded with ``seed`` draws the triples and the latents; the initial
+weights come from ``torch.manual_seed`` of a number drawn from it, inside a forked RNG (the caller's global
+stream is untouched). The run returns the trained generator (in eval mode) and the per-step losses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch.func import functional_call
+
+from ganlib.data.stacked import stack, stacked_triples
+from ganlib.device import Seed, make_generator
+from ganlib.nets.stacked import ColourGenerator, PackedDiscriminator
+from ganlib.training.losses import d_loss_gan, g_loss_nonsaturating
+from ganlib.training.unrolled import unroll
+
+
+@dataclass(frozen=True)
+class StackedConfig:
+    """One variant's settings; the defaults are the small run of chapter 5."""
+
+    pack: int = 1
+    unrolled: int = 0
+    unroll_lr: float = 0.1
+    steps: int = 2000
+    batch_size: int = 64
+    nz: int = 100
+    ngf: int = 32
+    ndf: int = 32
+    lr: float = 2e-4
+
+    def __post_init__(self) -> None:
+        for name in ("pack", "steps", "batch_size", "nz", "ngf", "ndf"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ValueError(f"{name} must be a positive int, got {v!r}")
+        if isinstance(self.unrolled, bool) or not isinstance(self.unrolled, int) or self.unrolled < 0:
+            raise ValueError(f"unrolled must be an int >= 0, got {self.unrolled!r}")
+        if self.batch_size % self.pack:
+            raise ValueError(f"batch_size {self.batch_size} must be a multiple of pack {self.pack}")
+        if not (self.lr > 0 and self.unroll_lr > 0):
+            raise ValueError("lr and unroll_lr must be positive")
+
+
+STACKED_VARIANTS = {
+    "DCGAN": StackedConfig(),
+    "unrolled (K=5)": StackedConfig(unrolled=5),
+    "PacDCGAN2": StackedConfig(pack=2),
+}
+
+
+def generator_loss(G: ColourGenerator, D: PackedDiscriminator, real: torch.Tensor, z: torch.Tensor,
+                   unrolled: int = 0, unroll_lr: float = 0.1) -> torch.Tensor:
+    """G's loss on latents z: non-saturating against D, or against D unrolled K steps on (real, G(z))."""
+    fake = G(z)
+    params = {k: v.detach() for k, v in D.named_parameters()}
+    if unrolled:
+        def d_obj(pd, pg):
+            return d_loss_gan(functional_call(D, pd, (real,)), functional_call(D, pd, (pg["x"],)))
+        params = unroll(d_obj, params, {"x": fake}, unrolled, unroll_lr)
+    return g_loss_nonsaturating(functional_call(D, params, (fake,)))
+
+
+def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0,
+                  ) -> tuple[ColourGenerator, dict[str, list[float]]]:
+    """Train one variant on stacked images drawn from ``pool`` (N, 1, 28, 28) in [-1, 1]; returns (G, losses)."""
+    c = config
+    g = make_generator(seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(torch.randint(2 ** 31, (1,), generator=g)))
+        G = ColourGenerator(c.nz, c.ngf, 3)
+        D = PackedDiscriminator(c.ndf, 3, c.pack)
+    opt_g = torch.optim.Adam(G.parameters(), lr=c.lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=c.lr, betas=(0.5, 0.999))
+    history: dict[str, list[float]] = {"d_loss": [], "g_loss": []}
+    G.train()
+    for _ in range(c.steps):
+        real = stack(pool, stacked_triples(len(pool), c.batch_size, g))
+        z = torch.randn(c.batch_size, c.nz, generator=g)
+        with torch.no_grad():
+            fake = G(z)
+        loss_d = d_loss_gan(D(real), D(fake))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        loss_g = generator_loss(G, D, real, z, c.unrolled, c.unroll_lr)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        history["d_loss"].append(loss_d.item())
+        history["g_loss"].append(loss_g.item())
+    return G.eval(), history
+
+
+@torch.no_grad()
+def sample_stacked(G: ColourGenerator, n: int, seed: Seed = 0, batch_size: int = 1000) -> torch.Tensor:
+    """n images (n, 3, 28, 28) from G in eval mode, latents from a generator seeded with ``seed``."""
+    g = make_generator(seed)
+    G.eval()
+    z = torch.randn(n, G.nz, generator=g)
+    return torch.cat([G(z[i:i + batch_size]) for i in range(0, n, batch_size)])
