@@ -4,14 +4,15 @@ from the GAN-training split, their modes counted by chapter 4's digit classifier
     python scripts/ch5_stacked_mnist_run.py --variants DCGAN --seeds 0 1 --part a --judge-cache /tmp/judge.pt &
     python scripts/ch5_stacked_mnist_run.py --variants PacDCGAN2 --seeds 0 1 --part b --judge-cache /tmp/judge.pt
     python scripts/ch5_stacked_mnist_run.py --merge
-    python scripts/ch5_stacked_mnist_run.py --variants "unrolled (K=5)" --seeds 0 1 --part c   # not in the stored file yet
+    python scripts/ch5_stacked_mnist_run.py --variants "unrolled (K=5)" --seeds 0 --part c
+    python scripts/ch5_stacked_mnist_run.py --merge   # again, with the unrolled part
 
 writes ``notebooks/data/ch5_stacked_mnist_<part>.json`` (after every run, so an interrupted process keeps the
 runs it finished); ``--merge`` joins the parts into ``ch5_stacked_mnist.json``, the file the notebook reads.
-The stored file was made by the first three commands on a shared, heavily loaded 2-core machine (default 500
+The stored file was made by these commands on a shared, heavily loaded 2-core machine (default 500
 steps, width 16, one thread per process); a plain or packed run trains in well under a minute of CPU time (scoring
 its 26 000 samples with the judge takes longer), an unrolled one about six times longer (each generator step differentiates through five discriminator steps),
-which is why the unrolled variant is not in the stored file yet. The classifier is
+which is why the stored file has one unrolled seed against two of the others. The classifier is
 chapter 4's judge (``train_classifier`` on the GAN split, 6 epochs, seed 0), trained here on first use or
 loaded from ``--judge-cache``; the real-data row counts 26 000 stacked images drawn from the held-out split,
 which neither the GAN nor the judge has seen. Each run is scored on 26 000 samples, as in PacGAN's and
