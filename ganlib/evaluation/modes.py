@@ -61,14 +61,17 @@ def mode_stats(samples, means, stds, threshold: float = 3.0, min_count: int = 1)
     j, d = assign(samples, means, stds)
     k = _array(means, "means").shape[0]
     counts = np.bincount(j[d < threshold], minlength=k)
+    return ModeStats(counts=counts, modes=int((counts >= min_count).sum()), high_quality=float(counts.sum() / len(j)),
+                     reverse_kl=reverse_kl(counts))
+
+
+def reverse_kl(counts: np.ndarray) -> float:
+    """KL(histogram || uniform) = sum_j p_j log(K p_j) over the K = len(counts) modes; NaN for an empty histogram."""
     total = counts.sum()
     if total == 0:
-        rkl = float("nan")
-    else:
-        p = counts[counts > 0] / total
-        rkl = float(np.sum(p * np.log(k * p)))
-    return ModeStats(counts=counts, modes=int((counts >= min_count).sum()), high_quality=float(total / len(j)),
-                     reverse_kl=rkl)
+        return float("nan")
+    p = counts[counts > 0] / total
+    return float(np.sum(p * np.log(len(counts) * p)))
 
 
 def mixture_stats(samples, mixture, threshold: float = 3.0, min_count: int = 1) -> ModeStats:
@@ -95,8 +98,7 @@ def histogram_stats(modes, k: int) -> HistogramStats:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1 or m.min() < 0 or m.max() >= k:
         raise ValueError(f"modes must lie in 0..k-1 for an int k >= 1, got k={k!r}, range {m.min()}..{m.max()}")
     counts = np.bincount(m, minlength=k)
-    q = counts[counts > 0] / m.size
-    return HistogramStats(counts=counts, modes=int((counts > 0).sum()), reverse_kl=float(np.sum(q * np.log(k * q))))
+    return HistogramStats(counts=counts, modes=int((counts > 0).sum()), reverse_kl=reverse_kl(counts))
 
 
 def stacked_mnist_stats(classifier: torch.nn.Module, images: torch.Tensor, batch_size: int = 1000,
