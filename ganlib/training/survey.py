@@ -4,8 +4,11 @@ A :class:`Method` switches the fixes on (``ganlib.training.tricks``, ``regularis
 has its own dense G and D (``ganlib.training.functional``), its own Adam states and ONE random stream,
 ``torch.Generator`` seeded with the run's seed: it draws the initial weights (G, then D), then, in chunks of
 steps, every random number of training (mixture components, normals, latents, noise, dropout masks, penalty
-weights). The step is a pure function of (state, random numbers), so ``torch.func.vmap`` over the runs gives
-each run the training it gets alone (``vectorise=False`` runs the same function run by run; tests compare).
+weights). The step is a pure function of (state, random numbers), so N runs stacked on a leading axis take
+it together and each gets the training it gets alone: the gradients through ``torch.func.vmap`` over the
+runs, the updates (Adam, clipping, averages; elementwise, with scalars shared by all runs) on the stacked
+tensors directly, where vmap would only add per-operation overhead (``vectorise=False`` runs the same
+function run by run; tests compare).
 
 One step (Algorithm 1 of chapter 2, with the method's changes): ``d_steps`` discriminator updates, each on
 a fresh real batch and fresh latents; then one generator update on fresh latents (and a fresh real batch
@@ -103,8 +106,9 @@ class _Layout:
         self.size = sum(math.prod(s) for s in shapes.values())
 
     def split(self, flat: torch.Tensor) -> dict[str, torch.Tensor]:
-        parts = flat.split([math.prod(s) for s in self.shapes.values()])
-        return {k: p.reshape(s) for (k, s), p in zip(self.shapes.items(), parts)}
+        """flat (..., size) -> {name: (..., *shape)}: leading dims (the runs, when batched) are kept."""
+        parts = flat.split([math.prod(s) for s in self.shapes.values()], dim=-1)
+        return {k: p.reshape(*flat.shape[:-1], *s) for (k, s), p in zip(self.shapes.items(), parts)}
 
 
 class SurveyTrainer:
@@ -186,11 +190,15 @@ class SurveyTrainer:
         return r["means"][comp] + r["stds"][comp][..., None] * r["x"]  # (m * pack, d)
 
     # --- the objectives --------------------------------------------------------------
-    def _views(self, pD, pG, r, sigma):
+    def _views(self, pD, pG, r, sigma, real: bool = True):
+        """D's packed inputs (real, fake) on the numbers r; real=False skips the real batch (returns None)."""
         M = self.method
-        xr, xf = self.real(r), self.generate(pG, r["z"])
-        if M.instance_noise:
-            xr, xf = xr + sigma * r["nr"], xf + sigma * r["nf"]
+        xf = self.generate(pG, r["z"])
+        xf = xf + sigma * r["nf"] if M.instance_noise else xf
+        if not real:
+            return None, tricks.pack(xf, M.pack)
+        xr = self.real(r)
+        xr = xr + sigma * r["nr"] if M.instance_noise else xr
         return tricks.pack(xr, M.pack), tricks.pack(xf, M.pack)
 
     def d_objective(self, pD, pG, r, sigma, avg):
@@ -219,7 +227,7 @@ class SurveyTrainer:
         M = self.method
         if M.unrolled:
             pD = unroll(lambda d, g: self.d_objective(d, g, r, sigma, avg_d), pD, pG, M.unrolled, M.unroll_lr)
-        xr, xf = self._views(pD, pG, r, sigma)
+        xr, xf = self._views(pD, pG, r, sigma, real=M.feature_matching)  # only feature matching reads xr
         masks = tricks.dropout_masks(r["mf"], self.widths, M.dropout) if M.dropout else None
         out_f, f_f = self.discriminate(pD, xf, masks)
         if M.feature_matching:
@@ -230,46 +238,68 @@ class SurveyTrainer:
             loss = loss + M.historical * tricks.historical_penalty(pG, avg)
         return loss
 
-    # --- one step of one run ---------------------------------------------------------
-    def step(self, s: dict, gauss: torch.Tensor, unif: torch.Tensor, t: int, sigma: float) -> tuple[dict, torch.Tensor]:
-        """Step t (1-based) of one run; returns the new state and (d_loss, g_loss)."""
+    # --- one step of one run, or of N stacked runs -------------------------------------
+    def _consensus_grads(self, pD, pG, r, sigma, aD, aG):
+        """Both players' gradients and losses from the same point, each objective plus gamma ||v||^2 / 2."""
+        M = self.method
+
+        def consensus(d, g):
+            gd = torch.func.grad(self.d_objective)(d, g, r, sigma, aD)
+            gg = torch.func.grad(self.g_objective)(g, d, r, sigma, aG, aD)
+            return reg.consensus_penalty(gd, gg)
+
+        gD, d_loss = torch.func.grad_and_value(
+            lambda d: self.d_objective(d, pG, r, sigma, aD) + M.consensus * consensus(d, pG))(pD)
+        gG, g_loss = torch.func.grad_and_value(
+            lambda g: self.g_objective(g, pD, r, sigma, aG, aD) + M.consensus * consensus(pD, g))(pG)
+        return gD, d_loss, gG, g_loss
+
+    def _grads(self, batched: bool):
+        """The gradient functions of one run; batched, the same vmapped over the runs (sigma shared)."""
+        d = torch.func.grad_and_value(self.d_objective)  # (pD, pG, r, sigma, aD)
+        g = torch.func.grad_and_value(self.g_objective)  # (pG, pD, r, sigma, aG, aD)
+        c = self._consensus_grads  # (pD, pG, r, sigma, aD, aG)
+        if not batched:
+            return d, g, c
+        vm = lambda f, n: torch.func.vmap(f, in_dims=(0, 0, 0, None) + (0,) * n)  # noqa: E731
+        return vm(d, 1), vm(g, 2), vm(c, 2)
+
+    def step(self, s: dict, gauss: torch.Tensor, unif: torch.Tensor, t: int, sigma: float,
+             batched: bool = False) -> tuple[dict, torch.Tensor]:
+        """Step t (1-based) of one run; returns the new state and (d_loss, g_loss).
+
+        ``batched=True``: s holds N runs stacked on a leading axis, gauss and unif are (N, .); the gradients
+        are vmapped over the runs and the updates (Adam, clipping, averages: elementwise, with scalars shared
+        by all runs) act on the stacked tensors directly, outside vmap. Returns losses (N, 2).
+        """
         M, k = self.method, self.method.d_steps
+        grad_d, grad_g, grad_c = self._grads(batched)
         scale = 1 - (t - 1) / self.steps if M.lr_decay else 1.0
         lr_d, lr_g = M.lr_d * scale, M.lr_g * scale
         ng, nu = self.d_gauss.size, self.d_unif.size
-        rs = [self.d_gauss.split(gauss[i * ng:(i + 1) * ng]) | self.d_unif.split(unif[i * nu:(i + 1) * nu]) | s["data"]
-              for i in range(k + 1)]  # k D steps, then the G step; each with the run's data
+        rs = [self.d_gauss.split(gauss[..., i * ng:(i + 1) * ng]) | self.d_unif.split(unif[..., i * nu:(i + 1) * nu])
+              | s["data"] for i in range(k + 1)]  # k D steps, then the G step; each with the run's data
         pG, pD, oG, oD, aG, aD = s["G"], s["D"], s["oG"], s["oD"], s["aG"], s["aD"]
         if M.consensus:
-            r = rs[0]
-
-            def consensus(d, g):
-                gd = torch.func.grad(self.d_objective)(d, g, r, sigma, aD)
-                gg = torch.func.grad(self.g_objective)(g, d, r, sigma, aG, aD)
-                return reg.consensus_penalty(gd, gg)
-
-            gD, d_loss = torch.func.grad_and_value(
-                lambda d: self.d_objective(d, pG, r, sigma, aD) + M.consensus * consensus(d, pG))(pD)
-            gG, g_loss = torch.func.grad_and_value(
-                lambda g: self.g_objective(g, pD, r, sigma, aG, aD) + M.consensus * consensus(pD, g))(pG)
+            gD, d_loss, gG, g_loss = grad_c(pD, pG, rs[0], sigma, aD, aG)
             pD, oD = fn.adam_step(pD, gD, oD, t, lr_d, M.betas)
             pG, oG = fn.adam_step(pG, gG, oG, t, lr_g, M.betas)
         else:
             for i in range(k):
-                gD, d_loss = torch.func.grad_and_value(self.d_objective)(pD, pG, rs[i], sigma, aD)
+                gD, d_loss = grad_d(pD, pG, rs[i], sigma, aD)
                 pD, oD = fn.adam_step(pD, gD, oD, (t - 1) * k + i + 1, lr_d, M.betas)
                 if M.clip:
                     pD = reg.clip_weights(pD, M.clip)
                 if M.historical:
                     aD = tricks.update_average(aD, pD, (t - 1) * k + i + 2)
-            gG, g_loss = torch.func.grad_and_value(self.g_objective)(pG, pD, rs[k], sigma, aG, aD)
+            gG, g_loss = grad_g(pG, pD, rs[k], sigma, aG, aD)
             pG, oG = fn.adam_step(pG, gG, oG, t, lr_g, M.betas)
         if M.historical:
             aG = tricks.update_average(aG, pG, t + 1)
             if M.consensus:
                 aD = tricks.update_average(aD, pD, t + 1)
         return {"G": pG, "D": pD, "oG": oG, "oD": oD, "aG": aG, "aD": aD, "data": s["data"]}, \
-            torch.stack([d_loss, g_loss])
+            torch.stack([d_loss, g_loss], -1)
 
 
 def train_survey(method: Method, data, seeds: list[int], steps: int = 1000, batch_size: int = 100,
@@ -300,7 +330,6 @@ def train_survey(method: Method, data, seeds: list[int], steps: int = 1000, batc
         state = {k: fn.stack([s[k] for s in states]) if k in ("G", "D", "aG", "aD", "data") else
                  {"m": fn.stack([s[k]["m"] for s in states]), "v": fn.stack([s[k]["v"] for s in states])}
                  for k in states[0]}
-        vstep = torch.func.vmap(tr.step, in_dims=(0, 0, 0, None, None))
     ok = torch.ones(len(seeds), dtype=torch.bool)
     snaps, snap_steps = [], []
     for start in range(1, steps + 1, chunk):
@@ -311,7 +340,7 @@ def train_survey(method: Method, data, seeds: list[int], steps: int = 1000, batc
             t = start + j
             sigma = tricks.annealed_sigma(method.instance_noise, t, steps) if method.instance_noise else 0.0
             if vectorise:
-                state, losses = vstep(state, gauss[:, j], unif[:, j], t, sigma)  # losses (N, 2)
+                state, losses = tr.step(state, gauss[:, j], unif[:, j], t, sigma, batched=True)  # losses (N, 2)
             else:
                 out = [tr.step(s, gauss[i, j], unif[i, j], t, sigma) for i, s in enumerate(states)]
                 states = [o[0] for o in out]
