@@ -176,3 +176,20 @@ def test_train_stacked_is_seeded_and_finite():
         assert torch.equal(sample_stacked(G1, 5, seed=1), sample_stacked(G2, 5, seed=1))
     with pytest.raises(ValueError):
         StackedConfig(batch_size=9, pack=2)
+
+
+def test_train_stacked_refuses_a_pool_that_is_not_single_digits():
+    cfg = StackedConfig(steps=1, batch_size=4, nz=4, ngf=2, ndf=2)
+    for bad in (torch.zeros(10, 3, 28, 28), torch.zeros(0, 1, 28, 28), torch.zeros(10, 28, 28)):
+        with pytest.raises(ValueError, match="pool must be"):
+            train_stacked(bad, cfg)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_train_stacked_on_cuda_draws_the_cpu_run_batches():
+    pool = torch.rand(50, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    cfg = StackedConfig(steps=3, batch_size=8, nz=4, ngf=2, ndf=2)
+    Gc, hc = train_stacked(pool, cfg, seed=7)
+    Gg, hg = train_stacked(pool.cuda(), cfg, seed=7)
+    assert next(Gg.parameters()).is_cuda
+    assert max(abs(a - b) for a, b in zip(hc["d_loss"], hg["d_loss"])) < 1e-3  # same batches, other kernels

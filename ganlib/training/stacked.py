@@ -16,7 +16,9 @@ fakes are ``batch_size`` images from fresh latents :math:`z \sim N(0, I)`.
 
 Randomness: one ``torch.Generator`` seeded with ``seed`` draws the triples and the latents; the initial
 weights come from ``torch.manual_seed`` of a number drawn from it, inside a forked RNG (the caller's global
-stream is untouched). The run returns the trained generator (in eval mode) and the per-step losses.
+stream is untouched). The run returns the trained generator (in eval mode) and the per-step losses. The
+device is the pool's: the random numbers are drawn on the CPU and moved, so a GPU run trains on the same
+batches and latents as a CPU run.
 """
 
 from __future__ import annotations
@@ -82,19 +84,22 @@ def generator_loss(G: ColourGenerator, D: PackedDiscriminator, real: torch.Tenso
 def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0,
                   ) -> tuple[ColourGenerator, dict[str, list[float]]]:
     """Train one variant on stacked images drawn from ``pool`` (N, 1, 28, 28) in [-1, 1]; returns (G, losses)."""
+    if not (isinstance(pool, torch.Tensor) and pool.ndim == 4 and pool.shape[1:] == (1, 28, 28) and len(pool) > 0):
+        raise ValueError(f"pool must be a non-empty (N, 1, 28, 28) tensor of single digits, got "
+                         f"{tuple(pool.shape) if isinstance(pool, torch.Tensor) else type(pool).__name__}")
     c = config
     g = make_generator(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(torch.randint(2 ** 31, (1,), generator=g)))
-        G = ColourGenerator(c.nz, c.ngf, 3)
-        D = PackedDiscriminator(c.ndf, 3, c.pack)
+        G = ColourGenerator(c.nz, c.ngf, 3).to(pool.device)
+        D = PackedDiscriminator(c.ndf, 3, c.pack).to(pool.device)
     opt_g = torch.optim.Adam(G.parameters(), lr=c.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=c.lr, betas=(0.5, 0.999))
     history: dict[str, list[float]] = {"d_loss": [], "g_loss": []}
     G.train()
     for _ in range(c.steps):
-        real = stack(pool, stacked_triples(len(pool), c.batch_size, g))
-        z = torch.randn(c.batch_size, c.nz, generator=g)
+        real = stack(pool, stacked_triples(len(pool), c.batch_size, g).to(pool.device))
+        z = torch.randn(c.batch_size, c.nz, generator=g).to(pool.device)
         with torch.no_grad():
             fake = G(z)
         loss_d = d_loss_gan(D(real), D(fake))
@@ -112,8 +117,8 @@ def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0,
 
 @torch.no_grad()
 def sample_stacked(G: ColourGenerator, n: int, seed: Seed = 0, batch_size: int = 1000) -> torch.Tensor:
-    """n images (n, 3, 28, 28) from G in eval mode, latents from a generator seeded with ``seed``."""
+    """n images (n, 3, 28, 28) from G in eval mode (on G's device), latents from a CPU generator seeded ``seed``."""
     g = make_generator(seed)
     G.eval()
-    z = torch.randn(n, G.nz, generator=g)
+    z = torch.randn(n, G.nz, generator=g).to(next(G.parameters()).device)
     return torch.cat([G(z[i:i + batch_size]) for i in range(0, n, batch_size)])
