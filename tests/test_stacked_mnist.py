@@ -14,7 +14,7 @@ from ganlib.data.stacked import N_MODES, mode_law, stack, stacked_labels, stacke
 from ganlib.evaluation.modes import histogram_stats, stacked_mnist_stats
 from ganlib.nets.stacked import ColourGenerator, PackedDiscriminator
 from ganlib.training.losses import g_loss_nonsaturating
-from ganlib.training.stacked import StackedConfig, generator_loss, sample_stacked, train_stacked
+from ganlib.training.stacked import StackedConfig, adam_moments, generator_loss, sample_stacked, train_stacked
 
 
 def test_stack_puts_each_digit_in_its_channel():
@@ -137,17 +137,21 @@ def test_generator_loss_k0_is_the_nonsaturating_loss():
 
 @pytest.mark.parametrize("pack", [1, 2])
 def test_unrolled_generator_gradient_matches_finite_difference(pack):
-    """The generator's gradient through K = 3 unrolled D steps equals a central finite difference of the
-    unrolled loss f_K (float64, the fakes as the generator's parameters), and differs from the K = 0 one."""
+    """The generator's gradient through K = 3 unrolled D steps (Adam, from nonzero moments) equals a central
+    finite difference of the unrolled loss f_K (float64, the fakes as the generator's parameters), and
+    differs from the K = 0 one."""
     G, D, real, z = _pair()
     if pack == 2:
         torch.manual_seed(3)
         D = PackedDiscriminator(ndf=2, pack=2).double()
-    K, lr = 3, 5.0
+    K, lr = 3, 0.05
+    gm = torch.Generator().manual_seed(6)
+    moments = ({n: 0.1 * torch.randn(p.shape, generator=gm, dtype=torch.float64) for n, p in D.named_parameters()},
+               {n: 0.01 * torch.rand(p.shape, generator=gm, dtype=torch.float64) for n, p in D.named_parameters()}, 4)
 
     def grad(k):
         G.zero_grad()
-        generator_loss(G, D, real, z, k, lr).backward()
+        generator_loss(G, D, real, z, k, lr, moments).backward()
         return G.x.grad.flatten().clone()
 
     full, plain = grad(K), grad(0)
@@ -158,7 +162,7 @@ def test_unrolled_generator_gradient_matches_finite_difference(pack):
     def loss_at(x):
         with torch.no_grad():
             G.x.copy_(x)
-        return generator_loss(G, D, real, z, K, lr).item()
+        return generator_loss(G, D, real, z, K, lr, moments).item()
 
     fd = (loss_at(x0 + h * v.view_as(x0)) - loss_at(x0 - h * v.view_as(x0))) / (2 * h)
     assert abs(float(full @ v) - fd) < 1e-6 * max(1.0, abs(fd)), (float(full @ v), fd)
@@ -193,3 +197,38 @@ def test_train_stacked_on_cuda_draws_the_cpu_run_batches():
     Gg, hg = train_stacked(pool.cuda(), cfg, seed=7)
     assert next(Gg.parameters()).is_cuda
     assert max(abs(a - b) for a, b in zip(hc["d_loss"], hg["d_loss"])) < 1e-3  # same batches, other kernels
+
+
+def test_unrolled_look_ahead_is_d_s_next_adam_steps():
+    """The look-ahead D of the stacked trainer is D after K more steps of its own optimiser on the same batch:
+    unrolling from ``adam_moments`` equals stepping a copy of D with a copy of its torch.optim.Adam."""
+    import copy
+
+    from torch.func import functional_call
+
+    from ganlib.training.losses import d_loss_gan
+    from ganlib.training.unrolled import unroll_adam
+    torch.manual_seed(0)
+    D = PackedDiscriminator(ndf=2)
+    opt = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    g = torch.Generator().manual_seed(1)
+    real, fake = torch.rand(4, 3, 28, 28, generator=g) * 2 - 1, torch.rand(4, 3, 28, 28, generator=g) * 2 - 1
+    for _ in range(3):  # some history, so the moments are not zero
+        opt.zero_grad()
+        d_loss_gan(D(real), D(fake)).backward()
+        opt.step()
+    m, v, t = adam_moments(D, opt)
+    assert t == 3
+    params = {k: p.detach() for k, p in D.named_parameters()}
+    ahead = unroll_adam(lambda pd, pg: d_loss_gan(functional_call(D, pd, (real,)), functional_call(D, pd, (pg["x"],))),
+                        params, {"x": fake}, 2, 1e-2, m, v, t)
+    D2 = copy.deepcopy(D)
+    opt2 = torch.optim.Adam(D2.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    opt2.load_state_dict(opt.state_dict())
+    for _ in range(2):
+        opt2.zero_grad()
+        d_loss_gan(D2(real), D2(fake)).backward()
+        opt2.step()
+    for k, p in D2.named_parameters():
+        assert torch.allclose(ahead[k], p.detach(), rtol=1e-5, atol=1e-6), k
+    assert max((ahead[k] - params[k]).abs().max() for k in params) > 1e-3  # it moved

@@ -5,7 +5,7 @@ import torch
 
 from ganlib.training import functional as fn
 from ganlib.training.losses import d_loss_gan, g_loss_nonsaturating
-from ganlib.training.unrolled import unroll, unrolled_generator_grad, unrolled_loss
+from ganlib.training.unrolled import unroll, unroll_adam, unrolled_generator_grad, unrolled_loss
 
 DT = torch.float64
 
@@ -91,3 +91,60 @@ def test_bad_arguments(k, lr):
     tg, td, d_loss, g_loss = _problem()
     with pytest.raises(ValueError, match="k|lr"):
         unroll(d_loss, td, tg, k, lr)
+
+
+def _moments(td, t, seed=3):
+    g = torch.Generator().manual_seed(seed)
+    m = {n: 0.1 * torch.randn(x.shape, generator=g, dtype=DT) for n, x in td.items()}
+    v = {n: 0.01 * torch.rand(x.shape, generator=g, dtype=DT) for n, x in td.items()}
+    return m, v, t
+
+
+@pytest.mark.parametrize("t", [0, 7])
+def test_unroll_adam_steps_are_torch_optim_adam_steps(t):
+    """k Adam steps of unroll_adam = k steps of torch.optim.Adam from the same moments and step count."""
+    tg, td, d_loss, _ = _problem()
+    m, v, _ = _moments(td, t)
+    if t == 0:
+        m, v = {n: torch.zeros_like(x) for n, x in td.items()}, {n: torch.zeros_like(x) for n, x in td.items()}
+    ours = unroll_adam(d_loss, td, tg, 3, 0.01, m, v, t, betas=(0.5, 0.999))
+    params = {n: x.clone().requires_grad_(True) for n, x in td.items()}
+    opt = torch.optim.Adam(params.values(), lr=0.01, betas=(0.5, 0.999))
+    if t:
+        for n, p in params.items():
+            opt.state[p] = {"step": torch.tensor(float(t)), "exp_avg": m[n].clone(), "exp_avg_sq": v[n].clone()}
+    for _ in range(3):
+        opt.zero_grad()
+        d_loss(params, tg).backward()
+        opt.step()
+    for n in td:
+        assert torch.allclose(ours[n], params[n].detach(), rtol=0, atol=1e-12), n
+    assert unroll_adam(d_loss, td, tg, 0, 0.01, m, v, t) is td
+
+
+def test_unroll_adam_gradient_matches_finite_differences_and_differs_from_k0():
+    tg, td, d_loss, g_loss = _problem()
+    m, v, t = _moments(td, 5)
+
+    def f(p):
+        return g_loss(p, unroll_adam(d_loss, td, p, 3, 0.05, m, v, t))
+
+    gk = _flat(torch.func.grad(f)(tg))
+    g0 = _flat(torch.func.grad(g_loss)(tg, td))
+    assert (gk - g0).norm() > 0.05 * g0.norm()
+    gen = torch.Generator().manual_seed(1)
+    for _ in range(3):
+        w = torch.randn(gk.numel(), generator=gen, dtype=DT)
+        fd = _fd(f, tg, w)
+        assert abs(float(gk @ w) - float(fd)) < 1e-6 * max(1.0, abs(float(fd)))
+
+
+def test_unroll_adam_bad_arguments():
+    tg, td, d_loss, _ = _problem()
+    m, v, _ = _moments(td, 1)
+    with pytest.raises(ValueError, match="t "):
+        unroll_adam(d_loss, td, tg, 1, 0.01, m, v, -1)
+    with pytest.raises(ValueError, match="keys"):
+        unroll_adam(d_loss, td, tg, 1, 0.01, {}, v, 1)
+    with pytest.raises(ValueError, match="lr"):
+        unroll_adam(d_loss, td, tg, 1, 0.0, m, v, 1)
