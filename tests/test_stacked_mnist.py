@@ -232,3 +232,11 @@ def test_unrolled_look_ahead_is_d_s_next_adam_steps():
     for k, p in D2.named_parameters():
         assert torch.allclose(ahead[k], p.detach(), rtol=1e-5, atol=1e-6), k
     assert max((ahead[k] - params[k]).abs().max() for k in params) > 1e-3  # it moved
+
+
+def test_train_stacked_can_return_its_discriminator():
+    pool = torch.rand(20, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    cfg = StackedConfig(steps=2, batch_size=4, nz=4, ngf=2, ndf=2)
+    G, h, D, opt = train_stacked(pool, cfg, seed=3, return_discriminator=True)
+    assert isinstance(D, PackedDiscriminator) and adam_moments(D, opt)[2] == 2
+    assert torch.equal(sample_stacked(G, 3, seed=0), sample_stacked(train_stacked(pool, cfg, seed=3)[0], 3, seed=0))

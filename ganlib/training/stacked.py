@@ -99,9 +99,11 @@ def generator_loss(G: ColourGenerator, D: PackedDiscriminator, real: torch.Tenso
     return g_loss_nonsaturating(functional_call(D, params, (fake,)))
 
 
-def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0,
-                  ) -> tuple[ColourGenerator, dict[str, list[float]]]:
-    """Train one variant on stacked images drawn from ``pool`` (N, 1, 28, 28) in [-1, 1]; returns (G, losses)."""
+def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0, return_discriminator: bool = False):
+    """Train one variant on stacked images drawn from ``pool`` (N, 1, 28, 28) in [-1, 1]; returns (G, losses).
+
+    ``return_discriminator=True`` returns (G, losses, D, D's Adam optimiser), to inspect D after training.
+    """
     if not (isinstance(pool, torch.Tensor) and pool.ndim == 4 and pool.shape[1:] == (1, 28, 28) and len(pool) > 0):
         raise ValueError(f"pool must be a non-empty (N, 1, 28, 28) tensor of single digits, got "
                          f"{tuple(pool.shape) if isinstance(pool, torch.Tensor) else type(pool).__name__}")
@@ -131,6 +133,8 @@ def train_stacked(pool: torch.Tensor, config: StackedConfig, seed: Seed = 0,
         opt_g.step()
         history["d_loss"].append(loss_d.item())
         history["g_loss"].append(loss_g.item())
+    if return_discriminator:
+        return G.eval(), history, D, opt_d
     return G.eval(), history
 
 
