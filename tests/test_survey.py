@@ -45,6 +45,31 @@ def test_unrolled_generator_step_uses_the_unrolled_gradient():
     assert diff > 1e-3
 
 
+def test_unroll_adam_looks_ahead_with_d_s_own_adam():
+    """unroll_adam: the G objective's look-ahead D is D after K steps of its own Adam from its moments (the same
+    objective with ``unroll_adam`` of ``ganlib.training.unrolled`` written out), and vectorised = sequential."""
+    from ganlib.training import functional as fn
+    from ganlib.training.unrolled import unroll_adam
+    m = Method(unrolled=2, unroll_adam=True)
+    tr = SurveyTrainer(m, RING, SMALL, batch_size=8, steps=5)
+    s = tr.init(torch.Generator().manual_seed(0))
+    gD = {k: 0.1 * torch.randn(v.shape, generator=torch.Generator().manual_seed(1)) for k, v in s["D"].items()}
+    pD, oD = fn.adam_step(s["D"], gD, s["oD"], 1, 1e-3)  # D with one step of history
+    r = tr.d_gauss.split(torch.randn(tr.d_gauss.size)) | tr.d_unif.split(torch.rand(tr.d_unif.size)) | s["data"]
+    ours = tr.g_objective(s["G"], pD, r | {"oD": oD}, 0.0, s["aG"], s["aD"], ahead=(1, 1e-3))
+    ahead = unroll_adam(lambda d, g: tr.d_objective(d, g, r, 0.0, s["aD"]), pD, s["G"], 2, 1e-3, oD["m"], oD["v"], 1,
+                        m.betas)
+    plain_net = SurveyTrainer(Method(), RING, SMALL, batch_size=8, steps=5)
+    assert torch.allclose(ours, plain_net.g_objective(s["G"], ahead, r, 0.0, s["aG"], s["aD"]), rtol=0, atol=1e-6)
+    assert not torch.allclose(ours, plain_net.g_objective(s["G"], pD, r, 0.0, s["aG"], s["aD"]), atol=1e-4)
+    kw = dict(steps=4, batch_size=8, arch=SMALL, n_eval=16, chunk=3)
+    a = train_survey(m, RING, [0, 5], vectorise=True, **kw)
+    b = train_survey(m, RING, [0, 5], vectorise=False, **kw)
+    assert torch.allclose(a.samples, b.samples, atol=1e-5, rtol=1e-4)
+    c = train_survey(Method(unrolled=2), RING, [0, 5], **kw)
+    assert not torch.allclose(a.samples, c.samples, atol=1e-4)
+
+
 def test_divergence_is_flagged_not_raised():
     m = Method(lr_d=1e30, lr_g=1e30, lr_decay=False, loss="wasserstein")
     res = train_survey(m, RING, [0, 1], steps=30, batch_size=8, arch=SMALL, n_eval=8)
@@ -67,6 +92,8 @@ def test_bad_options():
         Method(consensus=1.0, unrolled=2)
     with pytest.raises(ValueError, match="pack"):
         Method(pack=0)
+    with pytest.raises(ValueError, match="unroll_adam needs unrolled"):
+        Method(unroll_adam=True)
     with pytest.raises(ValueError, match="seeds"):
         train_survey(Method(), RING, [])
 

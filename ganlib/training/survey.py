@@ -20,6 +20,7 @@ NaN or infinite; it is then carried along (its numbers are NaN) and flagged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from ganlib.training import functional as fn
 from ganlib.training import regularisers as reg
 from ganlib.training import tricks
 from ganlib.training.losses import get_losses
-from ganlib.training.unrolled import unroll
+from ganlib.training.unrolled import unroll, unroll_adam
 
 _G_LOSS = {"gan": "nonsaturating", "wasserstein": "wasserstein", "least_squares": "least_squares", "hinge": "hinge"}
 
@@ -49,6 +50,7 @@ class Method:
     historical: float = 0.0  # weight of historical averaging (both players)
     unrolled: int = 0  # K unrolled discriminator steps in the generator's loss
     unroll_lr: float = 0.1  # step size of the unrolled (plain gradient) steps
+    unroll_adam: bool = False  # unroll D's own Adam (its moments, its learning rate) instead, as Metz et al.
     pack: int = 1  # PacGAN degree
     clip: float = 0.0  # WGAN weight clipping bound
     gp: float = 0.0  # WGAN-GP weight
@@ -71,6 +73,8 @@ class Method:
             v, low = getattr(self, name), 1 if name in ("pack", "d_steps", "minibatch_dim") else 0
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ValueError(f"{name} must be an int >= {low}, got {v!r}")
+        if self.unroll_adam and not self.unrolled:
+            raise ValueError("unroll_adam needs unrolled >= 1 (the number of look-ahead steps)")
         if self.consensus and (self.unrolled or self.d_steps != 1):
             raise ValueError("consensus optimisation updates both players at once: use unrolled=0, d_steps=1")
 
@@ -222,11 +226,18 @@ class SurveyTrainer:
             loss = loss + M.historical * tricks.historical_penalty(pD, avg)
         return loss
 
-    def g_objective(self, pG, pD, r, sigma, avg, avg_d):
-        """The generator's loss (to minimise): the unrolled surrogate when ``unrolled`` > 0."""
+    def g_objective(self, pG, pD, r, sigma, avg, avg_d, ahead=None):
+        """The generator's loss (to minimise): the unrolled surrogate when ``unrolled`` > 0.
+
+        With ``unroll_adam``, r["oD"] holds D's Adam moments and ``ahead`` = (D's steps so far, its learning rate).
+        """
         M = self.method
         if M.unrolled:
-            pD = unroll(lambda d, g: self.d_objective(d, g, r, sigma, avg_d), pD, pG, M.unrolled, M.unroll_lr)
+            d_obj = lambda d, g: self.d_objective(d, g, r, sigma, avg_d)  # noqa: E731
+            if M.unroll_adam:
+                pD = unroll_adam(d_obj, pD, pG, M.unrolled, ahead[1], r["oD"]["m"], r["oD"]["v"], ahead[0], M.betas)
+            else:
+                pD = unroll(d_obj, pD, pG, M.unrolled, M.unroll_lr)
         xr, xf = self._views(pD, pG, r, sigma, real=M.feature_matching)  # only feature matching reads xr
         masks = tricks.dropout_masks(r["mf"], self.widths, M.dropout) if M.dropout else None
         out_f, f_f = self.discriminate(pD, xf, masks)
@@ -254,10 +265,10 @@ class SurveyTrainer:
             lambda g: self.g_objective(g, pD, r, sigma, aG, aD) + M.consensus * consensus(pD, g))(pG)
         return gD, d_loss, gG, g_loss
 
-    def _grads(self, batched: bool):
-        """The gradient functions of one run; batched, the same vmapped over the runs (sigma shared)."""
+    def _grads(self, batched: bool, ahead=None):
+        """The gradient functions of one run; batched, the same vmapped over the runs (sigma, ahead shared)."""
         d = torch.func.grad_and_value(self.d_objective)  # (pD, pG, r, sigma, aD)
-        g = torch.func.grad_and_value(self.g_objective)  # (pG, pD, r, sigma, aG, aD)
+        g = torch.func.grad_and_value(functools.partial(self.g_objective, ahead=ahead))  # (pG, pD, r, sigma, aG, aD)
         c = self._consensus_grads  # (pD, pG, r, sigma, aD, aG)
         if not batched:
             return d, g, c
@@ -273,9 +284,9 @@ class SurveyTrainer:
         by all runs) act on the stacked tensors directly, outside vmap. Returns losses (N, 2).
         """
         M, k = self.method, self.method.d_steps
-        grad_d, grad_g, grad_c = self._grads(batched)
         scale = 1 - (t - 1) / self.steps if M.lr_decay else 1.0
         lr_d, lr_g = M.lr_d * scale, M.lr_g * scale
+        grad_d, grad_g, grad_c = self._grads(batched, ahead=(t * k, lr_d))  # D has taken t * k steps at G's step
         ng, nu = self.d_gauss.size, self.d_unif.size
         rs = [self.d_gauss.split(gauss[..., i * ng:(i + 1) * ng]) | self.d_unif.split(unif[..., i * nu:(i + 1) * nu])
               | s["data"] for i in range(k + 1)]  # k D steps, then the G step; each with the run's data
@@ -292,7 +303,8 @@ class SurveyTrainer:
                     pD = reg.clip_weights(pD, M.clip)
                 if M.historical:
                     aD = tricks.update_average(aD, pD, (t - 1) * k + i + 2)
-            gG, g_loss = grad_g(pG, pD, rs[k], sigma, aG, aD)
+            r_g = rs[k] | {"oD": oD} if M.unroll_adam else rs[k]
+            gG, g_loss = grad_g(pG, pD, r_g, sigma, aG, aD)
             pG, oG = fn.adam_step(pG, gG, oG, t, lr_g, M.betas)
         if M.historical:
             aG = tricks.update_average(aG, pG, t + 1)
