@@ -381,6 +381,7 @@ METHODS: dict[str, Method] = {
     "minibatch discrimination": Method(minibatch_kernels=5, minibatch_dim=3),
     "historical averaging": Method(historical=1e-3),
     "unrolled (K=5)": Method(unrolled=5),
+    "unrolled (K=5, Adam)": Method(unrolled=5, unroll_adam=True),
     "PacGAN2": Method(pack=2),
     "PacGAN4": Method(pack=4),
     "WGAN (clipping)": Method(loss="wasserstein", clip=0.05, d_steps=5, lr_d=5e-4, lr_g=5e-4),
