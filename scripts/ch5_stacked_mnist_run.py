@@ -9,7 +9,7 @@ writes ``notebooks/data/ch5_stacked_mnist_<part>.json`` (after every run, so an 
 runs it finished); ``--merge`` joins the parts into ``ch5_stacked_mnist.json``, the file the notebook reads
 (delete the part files afterwards). The stored file was made by these commands, two processes of one thread
 on a 2-core CPU (defaults: 5000 iterations of batch 64, width 32). A plain or packed run trains in five to
-ten minutes of CPU time, an unrolled one about five times longer (each generator step differentiates through
+ten minutes of CPU time, an unrolled one about seven times longer (each generator step differentiates through
 five discriminator steps), which is why the stored file has two unrolled seeds against three of the others;
 each run's CPU time is stored with it. On a GPU, ``--device cuda`` trains the same runs in a fraction of the time.
 The classifier is chapter 4's judge (``train_classifier`` on the GAN split, 6 epochs, seed 0), trained here on first use or
@@ -63,7 +63,7 @@ def main() -> None:
                 merged = d
             else:
                 for name, v in d["variants"].items():
-                    merged["variants"].setdefault(name, {"runs": []})["runs"] += v["runs"]
+                    merged["variants"].setdefault(name, {"config": v["config"], "runs": []})["runs"] += v["runs"]
         for v in merged["variants"].values():
             v["runs"].sort(key=lambda r: r["seed"])
         (OUT / "ch5_stacked_mnist.json").write_text(json.dumps(merged, indent=1) + "\n")
