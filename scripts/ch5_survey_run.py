@@ -8,6 +8,10 @@ the 5x5 grid, >= 10 seeds each, scored by PacGAN's protocol (``ganlib.evaluation
 writes ``notebooks/data/ch5_survey_<dataset>[_<part>].json``; ``--merge`` then joins them into ``ch5_survey.json``
 (the file the notebook reads; split the methods over two processes to use two cores). The runs of one method,
 on both datasets and all seeds, are one vmapped loop (``train_survey`` with one mixture per run).
+The stored file's first 17 methods predate two rewrites that compute the same maths with other float rounding
+(Adam in torch.optim.Adam's fused form; minibatch discrimination's distances by ``torch.cdist``); the 18th,
+"unrolled (K=5, Adam)", was added later with ``--methods`` and ``--merge``. A rerun reproduces the statistics of
+the stored runs, not their digits (as on any other machine).
 """
 
 from __future__ import annotations

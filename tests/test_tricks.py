@@ -51,6 +51,20 @@ def test_minibatch_features_by_loops():
     assert torch.allclose(tricks.minibatch_features(f[:1].repeat(4, 1), T, 2), torch.full((4, 2), 4.0, dtype=DT))
 
 
+def test_minibatch_features_gradient_matches_finite_differences():
+    """The gradient through the L1 distances (cdist) against central differences, float64, distinct rows."""
+    g = torch.Generator().manual_seed(1)
+    f, T = torch.randn(5, 3, generator=g, dtype=DT), torch.randn(3, 2 * 4, generator=g, dtype=DT)
+    w = torch.randn(5, 2, generator=g, dtype=DT)
+    loss = lambda f_, T_: (tricks.minibatch_features(f_, T_, 2) * w).sum()  # noqa: E731
+    gf, gT = torch.func.grad(loss, argnums=(0, 1))(f, T)
+    for _ in range(3):
+        df, dT = torch.randn(f.shape, generator=g, dtype=DT), torch.randn(T.shape, generator=g, dtype=DT)
+        h = 1e-6
+        fd = (loss(f + h * df, T + h * dT) - loss(f - h * df, T - h * dT)) / (2 * h)
+        assert abs(float((gf * df).sum() + (gT * dT).sum()) - float(fd)) < 1e-6 * max(1.0, abs(float(fd)))
+
+
 def test_historical_average():
     thetas = [{"w": torch.tensor([float(i), 2.0 * i])} for i in range(1, 6)]
     avg = {"w": thetas[0]["w"].clone()}

