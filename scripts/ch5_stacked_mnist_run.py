@@ -1,7 +1,7 @@
 """Chapter 5's stored Stacked MNIST run: small colour DCGANs (plain, unrolled, packed) on three stacked digits
 from the GAN-training split, their modes counted by chapter 4's digit classifier.
 
-    python scripts/ch5_stacked_mnist_run.py --variants DCGAN PacDCGAN2 --seeds 0 1 2 --part a --judge-cache /tmp/judge.pt &
+    python scripts/ch5_stacked_mnist_run.py --variants DCGAN PacDCGAN2 --seeds 0 1 2 3 4 --part a --judge-cache /tmp/judge.pt &
     python scripts/ch5_stacked_mnist_run.py --variants "unrolled (K=5)" --seeds 0 1 --part c --judge-cache /tmp/judge.pt
     python scripts/ch5_stacked_mnist_run.py --merge
 
@@ -10,7 +10,7 @@ runs it finished); ``--merge`` joins the parts into ``ch5_stacked_mnist.json``, 
 (delete the part files afterwards). The stored file was made by these commands, two processes of one thread
 on a 2-core CPU (defaults: 5000 iterations of batch 64, width 32). A plain or packed run trains in five to
 ten minutes of CPU time, an unrolled one about seven times longer (each generator step differentiates through
-five discriminator steps), which is why the stored file has two unrolled seeds against three of the others;
+five discriminator steps), which is why the stored file has two unrolled seeds against five of the others;
 each run's CPU time is stored with it. On a GPU, ``--device cuda`` trains the same runs in a fraction of the time.
 The classifier is chapter 4's judge (``train_classifier`` on the GAN split, 6 epochs, seed 0), trained here on first use or
 loaded from ``--judge-cache``; the real-data row counts 26 000 stacked images drawn from the held-out split,
