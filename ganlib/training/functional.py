@@ -70,11 +70,14 @@ def adam_init(params: Params) -> dict[str, Params]:
 
 
 def adam_step(params: Params, grads: Params, state: dict[str, Params], t: int, lr: float,
-              betas: tuple[float, float] = (0.5, 0.999), eps: float = 1e-8) -> tuple[Params, dict[str, Params]]:
+              betas: tuple[float, float] = (0.5, 0.999), eps: float = 1e-8,
+              tiny: float = 0.0) -> tuple[Params, dict[str, Params]]:
     r"""One Adam step at step number ``t`` >= 1: :math:`\theta \leftarrow \theta - \eta\,\hat m/(\sqrt{\hat v}+\epsilon)`.
 
     :math:`m \leftarrow \beta_1 m + (1-\beta_1) g`, :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2`,
     :math:`\hat m = m/(1-\beta_1^t)`, :math:`\hat v = v/(1-\beta_2^t)`. Returns new (params, state).
+    ``tiny`` > 0 takes :math:`\sqrt{v + \text{tiny}}`: the same step to float precision, with a finite derivative
+    where v = 0, for steps that are differentiated through (``ganlib.training.unrolled.unroll_adam``).
     """
     b1, b2 = betas
     step, root_c2 = lr / (1 - b1 ** t), math.sqrt(1 - b2 ** t)  # bias corrections folded into two scalars
@@ -83,7 +86,8 @@ def adam_step(params: Params, grads: Params, state: dict[str, Params], t: int, l
         g = grads[k]
         m = torch.lerp(state["m"][k], g, 1 - b1)  # b1 m + (1 - b1) g
         v = torch.addcmul(state["v"][k] * b2, g, g, value=1 - b2)  # b2 v + (1 - b2) g^2
-        new_p[k] = torch.addcdiv(p, m, v.sqrt() / root_c2 + eps, value=-step)  # p - lr m_hat / (sqrt(v_hat) + eps)
+        denom = (v + tiny if tiny else v).sqrt() / root_c2 + eps  # sqrt(v_hat) + eps
+        new_p[k] = torch.addcdiv(p, m, denom, value=-step)  # p - lr m_hat / (sqrt(v_hat) + eps)
         new_m[k], new_v[k] = m, v
     return new_p, {"m": new_m, "v": new_v}
 

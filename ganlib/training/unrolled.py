@@ -30,6 +30,8 @@ from typing import Callable
 
 import torch
 
+from ganlib.training.functional import adam_step
+
 Params = dict[str, torch.Tensor]
 DLoss = Callable[[Params, Params], torch.Tensor]  # (theta_D, theta_G) -> L_D
 GLoss = Callable[[Params, Params], torch.Tensor]  # (theta_G, theta_D) -> L_G
@@ -60,15 +62,12 @@ def unroll_adam(d_loss: DLoss, theta_d: Params, theta_g: Params, k: int, lr: flo
         raise ValueError(f"t (the optimiser's steps so far) must be an int >= 0, got {t!r}")
     if set(m) != set(theta_d) or set(v) != set(theta_d):
         raise ValueError(f"m and v must have theta_d's keys {sorted(theta_d)}")
-    b1, b2 = betas
     g = theta_g if through else {name: x.detach() for name, x in theta_g.items()}
+    state = {"m": m, "v": v}
     for s in range(t + 1, t + k + 1):
         grads = torch.func.grad(d_loss)(theta_d, g)
-        m = {n: b1 * m[n] + (1 - b1) * grads[n] for n in theta_d}
-        v = {n: b2 * v[n] + (1 - b2) * grads[n] * grads[n] for n in theta_d}
-        # sqrt(v_hat + 1e-30): Adam's denominator to float precision, with a finite derivative where v = 0
-        theta_d = {n: x - lr * (m[n] / (1 - b1 ** s)) / ((v[n] / (1 - b2 ** s) + 1e-30).sqrt() + eps)
-                   for n, x in theta_d.items()}
+        # the optimiser's own step (functional Adam), with a finite derivative of sqrt(v) where v = 0
+        theta_d, state = adam_step(theta_d, grads, state, s, lr, betas, eps, tiny=1e-30)
     return theta_d
 
 
